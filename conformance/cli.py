@@ -1,0 +1,169 @@
+"""The ``models-conformance`` command: ``requirements``, ``server`` and ``mock``.
+
+Exit status: 0 no MUST requirement failed, 1 one did, 2 usage error, 3 target unreachable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import httpx
+
+from . import registry
+from .results import tool_version
+from .schemas import CONTRACTS, DEFAULT_CONTRACT
+from .target import describe_transport_error
+
+__all__ = ["main"]
+
+EXIT_USAGE = 2
+EXIT_UNREACHABLE = 3
+SUITE_DIR = Path(__file__).parent / "suite"
+
+
+def _requirements(args: argparse.Namespace) -> int:
+    selected = [r for r in registry.requirements(args.role)]
+    if args.json:
+        print(json.dumps([r.as_dict() for r in selected], indent=2, ensure_ascii=False))
+        return 0
+    width = max(len(r.id) for r in selected)
+    print(f"{'ID':<{width}}  {'level':<6}  {'role':<8}  {'contracts':<21}  statement")
+    for r in selected:
+        contracts = ",".join(r.contracts)
+        print(f"{r.id:<{width}}  {r.level:<6}  {r.role:<8}  {contracts:<21}  {r.statement}")
+    return 0
+
+
+def _int_at_least(low: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number >= {low}, got {text!r}") from None
+        if value < low:
+            raise argparse.ArgumentTypeError(f"expected a whole number >= {low}, got {text!r}")
+        return value
+
+    return parse
+
+
+def _base_url(text: str) -> str:
+    parts = httpx.URL(text) if "://" in text else None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.host:
+        raise argparse.ArgumentTypeError(f"expected an http(s) URL such as http://127.0.0.1:4010, got {text!r}")
+    return text.rstrip("/")
+
+
+def _check_reachable(base_url: str, timeout: float) -> str | None:
+    """None when something answers HTTP at ``base_url``; else one line saying why not."""
+    try:
+        with httpx.Client(timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)), trust_env=False) as client:
+            client.get(base_url + "/v1/models", headers={"anthropic-version": DEFAULT_CONTRACT})
+    except httpx.TransportError as exc:
+        return f"cannot reach {base_url}: {describe_transport_error(exc)}"
+    return None
+
+
+def _server(args: argparse.Namespace) -> int:
+    import pytest
+
+    if args.base_url:
+        problem = _check_reachable(args.base_url, args.timeout)
+        if problem:
+            print(f"models-conformance server: {problem}", file=sys.stderr)
+            return EXIT_UNREACHABLE
+    pytest_args = [
+        str(SUITE_DIR),
+        "--rootdir",
+        str(SUITE_DIR),
+        "-c",
+        str(SUITE_DIR / "pytest.ini"),
+        "--noconftest",
+        "-p",
+        "no:cacheprovider",
+        "--conformance-contract",
+        args.contract,
+        "--conformance-timeout",
+        str(args.timeout),
+        "--conformance-examples",
+        str(args.examples),
+    ]
+    options = {
+        "--conformance-base-url": args.base_url,
+        "--conformance-report-json": args.report_json,
+        "--conformance-seed": None if args.seed is None else str(args.seed),
+    }
+    for flag, value in options.items():
+        if value is not None:
+            pytest_args += [flag, value]
+    for model in args.model:
+        pytest_args += ["--conformance-model", model]
+    for alias in args.alias:
+        pytest_args += ["--conformance-alias", alias]
+    if args.api_key:
+        # Through the environment, so the key never appears in a process listing or in pytest's output.
+        os.environ["ANTHROPIC_API_KEY"] = args.api_key
+    if not _plugin_registered():
+        pytest_args += ["-p", "conformance.plugin"]
+    code = int(pytest.main(pytest_args + list(args.pytest_args)))
+    return code if code in (0, 1, EXIT_USAGE, EXIT_UNREACHABLE) else EXIT_USAGE if code == 4 else code
+
+
+def _plugin_registered() -> bool:
+    from importlib.metadata import entry_points
+
+    return any(ep.value == "conformance.plugin" for ep in entry_points(group="pytest11"))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="models-conformance",
+        description="Conformance suite for GET /v1/models/{model_id} (Anthropic Models API, 'Get a Model').",
+        epilog="exit status: 0 no MUST failed, 1 a MUST failed, 2 usage error, 3 target unreachable",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {tool_version()}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    requirements = commands.add_parser("requirements", help="print the requirement registry")
+    requirements.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    requirements.add_argument("--role", choices=["server", "client", "cassette"], help="only this role")
+    requirements.set_defaults(func=_requirements)
+
+    server = commands.add_parser(
+        "server",
+        help="run the server conformance suite",
+        description="Judge a server (the live API, a proxy, a gateway, a mock) against the contract. "
+        "Arguments after -- go to pytest.",
+    )
+    server.add_argument("--base-url", type=_base_url, help="server to test (default: start the reference server)")
+    server.add_argument("--api-key", help="API key (default: $ANTHROPIC_API_KEY)")
+    server.add_argument("--contract", choices=CONTRACTS, default=DEFAULT_CONTRACT, help="contract version")
+    server.add_argument("--model", action="append", default=[], metavar="ID", help="model id to test (repeat)")
+    server.add_argument("--alias", action="append", default=[], metavar="NAME", help="alias to resolve (repeat)")
+    server.add_argument("--report-json", metavar="PATH", help="write the JSON report here")
+    server.add_argument("--seed", type=_int_at_least(0), help="seed for generated cases")
+    server.add_argument("--examples", type=_int_at_least(1), default=100, help="generated model ids (default 100)")
+    server.add_argument("--timeout", type=float, default=10.0, help="per-request timeout, seconds (default 10)")
+    server.add_argument("pytest_args", nargs="*", help=argparse.SUPPRESS)
+    server.set_defaults(func=_server)
+
+    from .reference import cli as mock_cli
+
+    mock = commands.add_parser("mock", help="run the reference server (a drop-in mock)")
+    mock_cli.add_arguments(mock)
+    mock.set_defaults(func=mock_cli.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,42 @@
+"""Judges every exchange a run makes, whatever check made it.
+
+Requirements such as SRV-REQUEST-ID or SRV-200-SCHEMA apply to every response, so the suite judges
+each one as it arrives and keeps the findings; the checks of those requirements then report what
+was seen across the whole run.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from .checks.server import judge_content_type, judge_error_envelope, judge_model_body, judge_no_5xx, judge_request_id
+from .exchange import Exchange
+from .failures import Finding
+
+__all__ = ["Observations"]
+
+
+class Observations:
+    def __init__(self) -> None:
+        self.findings: dict[str, list[Finding]] = defaultdict(list)
+        self.judged: Counter[str] = Counter()  # requirement ID -> exchanges that could show a violation
+        self.exchanges = 0
+
+    def __call__(self, exchange: Exchange, model_body: bool) -> None:
+        self.exchanges += 1
+        status = exchange.response.status
+        self._judge(("SRV-200-CONTENT-TYPE",), judge_content_type(exchange))
+        self._judge(("SRV-REQUEST-ID",), judge_request_id(exchange))
+        if status >= 400:
+            self._judge(("SRV-ERROR-ENVELOPE", "SRV-ERROR-STATUS-TYPE"), judge_error_envelope(exchange))
+        if exchange.request.method == "GET":
+            # SRV-NO-5XX speaks of retrieving models; other methods belong to SRV-METHOD.
+            self._judge(("SRV-NO-5XX",), judge_no_5xx(exchange))
+        if model_body and status == 200:
+            ids = ("SRV-200-SCHEMA", "SRV-200-TYPE", "SRV-200-CREATED-AT", "SRV-LIFECYCLE")
+            self._judge(ids, judge_model_body(exchange))
+
+    def _judge(self, requirement_ids: tuple[str, ...], findings: list[Finding]) -> None:
+        self.judged.update(requirement_ids)
+        for finding in findings:
+            self.findings[finding.requirement_id].append(finding)

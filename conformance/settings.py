@@ -1,0 +1,127 @@
+"""Settings of a conformance run, resolved in one place: command line → environment → ini → default."""
+
+from __future__ import annotations
+
+import os
+import random
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from .schemas import CONTRACTS, DEFAULT_CONTRACT
+
+__all__ = ["OPTIONS", "Settings", "SettingsError", "add_options", "resolve"]
+
+
+class SettingsError(ValueError):
+    """A setting has a value that is not allowed; the message says what is."""
+
+
+@dataclass(frozen=True)
+class Option:
+    name: str  # the pytest option is --conformance-<name>, the ini key conformance_<name>
+    env: str | None
+    help: str
+    multiple: bool = False
+    secret: bool = False  # never read from an ini file: keys do not belong in config files
+
+    @property
+    def flag(self) -> str:
+        return f"--conformance-{self.name}"
+
+    @property
+    def dest(self) -> str:
+        return f"conformance_{self.name.replace('-', '_')}"
+
+
+OPTIONS = (
+    Option("base-url", "CONFORMANCE_BASE_URL", "URL of the server under test; none: the embedded reference server"),
+    Option("api-key", "ANTHROPIC_API_KEY", "API key sent to the target (default: $ANTHROPIC_API_KEY)", secret=True),
+    Option("contract", "CONFORMANCE_CONTRACT", f"contract version to test: {' or '.join(CONTRACTS)}"),
+    Option("model", "CONFORMANCE_MODELS", "a model id to test (repeat; default: discovered via GET /v1/models)",
+           multiple=True),
+    Option("alias", "CONFORMANCE_ALIASES", "an alias the target must resolve (repeat)", multiple=True),
+    Option("report-json", "CONFORMANCE_REPORT_JSON", "write the JSON report to this path"),
+    Option("seed", "CONFORMANCE_SEED", "seed for generated cases (printed on every run)"),
+    Option("examples", "CONFORMANCE_EXAMPLES", "generated model ids per property (default 100)"),
+    Option("timeout", "CONFORMANCE_TIMEOUT", "per-request timeout in seconds (default 10)"),
+)
+
+
+def add_options(parser: pytest.Parser) -> None:
+    group = parser.getgroup("conformance", "models-api-conformance (GET /v1/models/{model_id})")
+    for option in OPTIONS:
+        group.addoption(
+            option.flag,
+            action="append" if option.multiple else "store",
+            dest=option.dest,
+            default=None,
+            help=option.help + (f" [env {option.env}]" if option.env else ""),
+        )
+        if not option.secret:
+            parser.addini(option.dest, option.help, type="linelist" if option.multiple else "string", default=None)
+
+
+@dataclass(frozen=True)
+class Settings:
+    base_url: str | None
+    api_key: str | None
+    contract: str
+    models: tuple[str, ...]
+    aliases: tuple[str, ...]
+    report_json: str | None
+    seed: int
+    examples: int
+    timeout: float
+    sources: dict[str, str] = field(default_factory=dict, compare=False)
+
+
+def _raw(config: pytest.Config, option: Option) -> tuple[Any, str]:
+    # The order of precedence, in one place: command line, environment, ini file, default.
+    value = config.getoption(option.dest)
+    if value:
+        return value, "command line"
+    if option.env and os.environ.get(option.env):
+        env_value = os.environ[option.env]
+        return ([v.strip() for v in env_value.split(",") if v.strip()] if option.multiple else env_value), option.env
+    if not option.secret:
+        ini_value = config.getini(option.dest)
+        if ini_value:
+            return ini_value, "ini"
+    return None, "default"
+
+
+def _number(option: Option, raw: Any, kind: type[int] | type[float], low: float, high: float) -> Any:
+    try:
+        value = kind(raw)
+    except (TypeError, ValueError):
+        raise SettingsError(f"{option.flag} must be a {kind.__name__} from {low} to {high}; got {raw!r}") from None
+    if not low <= value <= high:
+        raise SettingsError(f"{option.flag} must be from {low} to {high}; got {raw!r}")
+    return value
+
+
+def resolve(config: pytest.Config) -> Settings:
+    """The settings of this run; :class:`SettingsError` for a value that is not allowed."""
+    raw: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    for option in OPTIONS:
+        raw[option.name], sources[option.name] = _raw(config, option)
+    contract = raw["contract"] or DEFAULT_CONTRACT
+    if contract not in CONTRACTS:
+        raise SettingsError(f"--conformance-contract must be one of {', '.join(CONTRACTS)}; got {contract!r}")
+    by_name = {option.name: option for option in OPTIONS}
+    seed = raw["seed"]
+    return Settings(
+        base_url=raw["base-url"],
+        api_key=raw["api-key"],
+        contract=contract,
+        models=tuple(raw["model"] or ()),
+        aliases=tuple(raw["alias"] or ()),
+        report_json=raw["report-json"],
+        seed=(_number(by_name["seed"], seed, int, 0, 2**63) if seed is not None else random.randrange(2**32)),
+        examples=_number(by_name["examples"], raw["examples"] or 100, int, 1, 100_000),
+        timeout=_number(by_name["timeout"], raw["timeout"] or 10, float, 0.1, 600),
+        sources=sources,
+    )

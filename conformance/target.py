@@ -1,0 +1,155 @@
+"""The server under test, as an HTTP client that records every exchange.
+
+Requests are sent with an exact request target (httpx's ``target`` extension), so percent-encodings
+and dot segments reach the server byte for byte as the check wrote them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+from urllib.parse import quote, urlsplit
+
+import httpx
+
+from .exchange import Exchange, Request, Response, register_secret
+
+__all__ = ["PROBE_KEY", "AuthForm", "Target", "TargetUnreachable", "auth_headers", "encode_segment"]
+
+AuthForm = Literal["x-api-key", "bearer"]
+# The credential form each contract version's SDKs send (FACTS.md: SDK 1.x / 2.x).
+CONTRACT_AUTH: dict[str, AuthForm] = {"2023-06-01": "x-api-key", "2026-10-21": "bearer"}
+USER_AGENT = "models-api-conformance"
+
+
+class TargetUnreachable(Exception):
+    """The target did not answer at the transport level (refused, DNS, TLS, timeout)."""
+
+
+def encode_segment(model_id: str) -> str:
+    """``model_id`` as one path segment: everything but RFC 3986 unreserved characters encoded."""
+    return quote(model_id, safe="-._~")
+
+
+def auth_headers(form: AuthForm | None, key: str) -> dict[str, str]:
+    if form is None:
+        return {}
+    return {"x-api-key": key} if form == "x-api-key" else {"authorization": f"Bearer {key}"}
+
+
+@dataclass
+class Target:
+    """A server to test: its base URL, the key, the contract version the suite speaks to it."""
+
+    base_url: str
+    api_key: str
+    contract: str = "2023-06-01"
+    timeout: float = 10.0
+    auth_form: AuthForm | None = None
+    observers: list[Callable[[Exchange, bool], None]] = field(default_factory=list)
+    requests_sent: int = 0
+    _client: httpx.Client | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        self.base_url = self.base_url.rstrip("/")
+        parts = urlsplit(self.base_url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(f"base URL {self.base_url!r} is not an http(s) URL (e.g. http://127.0.0.1:4010)")
+        self._prefix = parts.path
+        if self.auth_form is None:
+            self.auth_form = CONTRACT_AUTH[self.contract]
+        register_secret(self.api_key)
+
+    @property
+    def client(self) -> httpx.Client:
+        if self._client is None:
+            self._client = httpx.Client(
+                timeout=httpx.Timeout(self.timeout, connect=min(self.timeout, 5.0)),
+                follow_redirects=False,
+                headers={"user-agent": USER_AGENT},
+                trust_env=False,
+            )
+        return self._client
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+    def default_headers(
+        self,
+        *,
+        auth: AuthForm | None | Literal["default"] = "default",
+        key: str | None = None,
+        version: str | None | Literal["default"] = "default",
+        betas: str | None = None,
+    ) -> dict[str, str]:
+        headers: dict[str, str] = {}
+        if version is not None:
+            headers["anthropic-version"] = self.contract if version == "default" else version
+        form = self.auth_form if auth == "default" else auth
+        headers.update(auth_headers(form, self.api_key if key is None else key))
+        if betas is not None:
+            headers["anthropic-beta"] = betas
+        return headers
+
+    def send(
+        self,
+        method: str,
+        raw_target: str,
+        headers: Mapping[str, str],
+        *,
+        body: bytes = b"",
+        model_body: bool = False,
+    ) -> Exchange:
+        """Send one request with the exact request target ``raw_target`` (relative to the base URL)."""
+        target = self._prefix + raw_target
+        request = Request.make(method, self.base_url, target, headers, body)
+        url = httpx.URL(self.base_url + "/")
+        try:
+            http_request = self.client.build_request(
+                method,
+                url,
+                headers=dict(headers),
+                content=body or None,
+                extensions={"target": target.encode("ascii")},
+            )
+            self.requests_sent += 1
+            http_response = self.client.send(http_request)
+        except httpx.TransportError as exc:
+            raise TargetUnreachable(f"{method} {self.base_url}{target}: {describe_transport_error(exc)}") from exc
+        response = Response.make(http_response.status_code, http_response.headers.multi_items(), http_response.content)
+        exchange = Exchange(request, response, contract=self.contract)
+        for observe in self.observers:
+            observe(exchange, model_body)
+        return exchange
+
+    def retrieve(self, model_id: str, *, query: str = "", **header_options: object) -> Exchange:
+        """GET /v1/models/{model_id} with ``model_id`` encoded as one segment; the model body is judged."""
+        return self.get(f"/v1/models/{encode_segment(model_id)}{query}", model_body=True, **header_options)
+
+    def get(self, raw_target: str, *, model_body: bool = False, **header_options: object) -> Exchange:
+        headers = self.default_headers(**header_options)  # type: ignore[arg-type]
+        return self.send("GET", raw_target, headers, model_body=model_body)
+
+
+def describe_transport_error(exc: httpx.TransportError) -> str:
+    """One line naming the cause: refused, timed out, DNS, TLS, protocol."""
+    cause: BaseException = exc
+    while cause.__cause__ is not None and not str(cause):
+        cause = cause.__cause__
+    text = str(cause) or type(exc).__name__
+    if isinstance(exc, httpx.ConnectTimeout):
+        return f"connection timed out ({text})"
+    if isinstance(exc, httpx.TimeoutException):
+        return f"no answer within the timeout ({type(exc).__name__})"
+    if isinstance(exc, httpx.ConnectError):
+        return f"cannot connect ({text})"
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return f"the server broke the HTTP protocol ({text})"
+    return f"{type(exc).__name__}: {text}"
+
+
+# A made-up key, safe to print: SRV-AUTH-INVALID sends it on purpose.
+PROBE_KEY = "conformance-invalid-key-0000"
