@@ -86,6 +86,9 @@ def _server(args: argparse.Namespace) -> int:
         "--noconftest",
         "-p",
         "no:cacheprovider",
+        # The CLI imported the package before pytest started; the suite does not rely on assert rewriting.
+        "-W",
+        "ignore::pytest.PytestAssertRewriteWarning",
         "--conformance-contract",
         args.contract,
         "--conformance-timeout",

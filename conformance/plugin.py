@@ -20,7 +20,7 @@ from .run import KeyRejected, ServerRun, TargetUnreachable, start
 from .settings import Settings, SettingsError, add_options, resolve
 from .target import Target
 
-__all__ = ["conformance_run", "conformance_settings", "conformance_target"]
+__all__ = ["conformance_reference_server", "conformance_run", "conformance_settings", "conformance_target"]
 
 RESULTS = pytest.StashKey[Results]()
 RUN = pytest.StashKey[ServerRun]()
@@ -76,13 +76,19 @@ def conformance_run(pytestconfig: pytest.Config, conformance_settings: Settings)
     except ValueError as exc:
         pytest.exit(f"models-conformance: usage error: {exc}", returncode=EXIT_USAGE)
     pytestconfig.stash[RUN] = run
-    terminal = pytestconfig.pluginmanager.get_plugin("terminalreporter")
-    if terminal is not None:
-        terminal.write_line(f"conformance: testing {run.describe()}")
     try:
         yield run
     finally:
         run.close()
+
+
+@pytest.fixture(scope="session")
+def conformance_reference_server() -> Iterator[str]:
+    """The reference server, in this process on a free loopback port; yields its base URL."""
+    from .reference.server import ReferenceServer
+
+    with ReferenceServer() as server:
+        yield server.url
 
 
 @pytest.fixture(scope="session")
@@ -147,6 +153,7 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
         terminalreporter.write_line(line)
     run = config.stash.get(RUN, None)
     if run is not None:
+        terminalreporter.write_line(f"tested {run.describe()}")
         terminalreporter.write_line(
             f"requests sent: {run.target.requests_sent}; seed {run.settings.seed} "
             f"(reproduce with --conformance-seed {run.settings.seed})"

@@ -70,7 +70,7 @@ def _start(settings: Settings, stack: contextlib.ExitStack) -> ServerRun:
         from .reference.catalog import default_catalog
         from .reference.server import spawn
 
-        base_url = stack.enter_context(spawn()).url
+        base_url = stack.enter_context(spawn(["--api-key", REFERENCE_KEY])).url
         aliases = aliases or tuple(default_catalog().aliases)
         api_key = api_key or REFERENCE_KEY
     target = Target(base_url, api_key or REFERENCE_KEY, settings.contract, timeout=settings.timeout)

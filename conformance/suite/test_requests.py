@@ -89,7 +89,9 @@ def test_no_model_id_gets_a_5xx(conformance_run: ServerRun) -> None:
     )
     @given(model_id=model_ids())
     def any_model_id(model_id: str) -> None:
-        exchange = target.get(f"/v1/models/{encode_segment(model_id)}", model_body=True)
+        # Where an encoded "/" or a dot segment leads is SRV-PATH-ENCODING's question, not the body schema's.
+        routing_probe = "/" in model_id or model_id.strip(".") == ""
+        exchange = target.get(f"/v1/models/{encode_segment(model_id)}", model_body=not routing_probe)
         status = exchange.response.status
         if status >= 500 or not (status == 200 or 400 <= status < 500):
             fail("SRV-NO-5XX", f"a generated model_id got HTTP {status}", exchange, path="status",
@@ -122,9 +124,9 @@ def test_percent_encoded_ids_name_the_same_model(conformance_run: ServerRun, mod
     fully_encoded = "".join(f"%{byte:02X}" for byte in model_id.encode("utf-8"))
     encoded = target.get(f"/v1/models/{fully_encoded}", model_body=True)
     body = check_model(encoded, "SRV-PATH-ENCODING")
-    if body != plain:
-        fail("SRV-PATH-ENCODING", f"{model_id!r} sent fully percent-encoded returns another object", encoded,
-             path="$", expected=plain, received=body)
+    if body["id"] != plain["id"]:
+        fail("SRV-PATH-ENCODING", f"{model_id!r} sent fully percent-encoded names another model", encoded,
+             path="$.id", expected=plain["id"], received=body["id"])
     probes = {
         f"{encode_segment(model_id)}%2F": f"{model_id}/",
         f"{encode_segment(model_id)}%2F..": f"{model_id}/..",
@@ -137,7 +139,8 @@ def test_percent_encoded_ids_name_the_same_model(conformance_run: ServerRun, mod
         "..%2Fmodels": "../models",
     }
     for raw, decoded in probes.items():
-        _not_another_resource(target.get(f"/v1/models/{raw}", model_body=True), decoded)
+        # Not judged as model bodies: what such a probe reaches is this check's own question.
+        _not_another_resource(target.get(f"/v1/models/{raw}"), decoded)
 
 
 @requirement("SRV-AUTH-MISSING")
