@@ -46,7 +46,7 @@ def lint(session: nox.Session) -> None:
 @nox.session
 def typecheck(session: nox.Session) -> None:
     """mypy --strict on the package."""
-    session.install("-e", ".", "mypy", "types-PyYAML")
+    session.install("-e", ".", "mypy", "types-PyYAML", "types-jsonschema")
     session.run("mypy")
 
 

@@ -1,0 +1,107 @@
+"""The contract's JSON Schemas (the files in ``schemas/``) and validators built from them.
+
+Validators are Draft 2020-12, check ``format: date-time`` per RFC 3339, and resolve ``$ref``s only
+against the local files (never over the network). Each is built once and cached: validating a
+response is on the hot path of every check.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.protocols import Validator
+from referencing import Registry, Resource
+
+__all__ = [
+    "CONTRACTS",
+    "DEFAULT_CONTRACT",
+    "error_validator",
+    "known_betas",
+    "list_validator",
+    "load_schema",
+    "model_validator",
+    "schema_dir",
+]
+
+CONTRACTS: tuple[str, ...] = ("2023-06-01", "2026-10-21")
+DEFAULT_CONTRACT = "2023-06-01"
+
+_MODEL_SCHEMAS = {"2023-06-01": "beta-model-info.json", "2026-10-21": "beta-model-info-2026-10-21.json"}
+_LIST_SCHEMAS = {"2023-06-01": "model-list.json", "2026-10-21": "model-list-2026-10-21.json"}
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def schema_dir() -> Path:
+    """The folder holding the schema files.
+
+    The wheel ships them as ``conformance/schema_files``; a source checkout keeps them in ``<repo>/schemas``.
+    """
+    installed = _PACKAGE_DIR / "schema_files"
+    return installed if installed.is_dir() else _PACKAGE_DIR.parent / "schemas"
+
+
+@functools.cache
+def load_schema(name: str) -> dict[str, Any]:
+    """The schema in file ``name`` (e.g. ``"error.json"``), parsed once; treat it as read-only."""
+    path = schema_dir() / name
+    if not path.is_file():
+        available = ", ".join(sorted(p.name for p in schema_dir().glob("*.json")))
+        raise FileNotFoundError(f"no schema named {name!r} in {schema_dir()}; available: {available}")
+    schema: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return schema
+
+
+@functools.cache
+def _registry() -> Registry[Any]:
+    resources = [load_schema(path.name) for path in sorted(schema_dir().glob("*.json"))]
+    registry: Registry[Any] = Registry().with_resources(
+        (schema["$id"], Resource.from_contents(schema)) for schema in resources
+    )
+    # Crawling up front moves the cost of indexing anchors and subschemas out of the first validation.
+    return registry.crawl()
+
+
+@functools.cache
+def _format_checker() -> FormatChecker:
+    checker: FormatChecker = Draft202012Validator.FORMAT_CHECKER
+    # jsonschema silently skips date-time when rfc3339-validator is missing; refuse to check nothing.
+    if "date-time" not in checker.checkers:
+        raise RuntimeError(
+            "jsonschema cannot check format 'date-time': install it with `pip install rfc3339-validator`"
+        )
+    return checker
+
+
+@functools.cache
+def _validator(name: str) -> Validator:
+    return Draft202012Validator(load_schema(name), registry=_registry(), format_checker=_format_checker())
+
+
+def _checked(contract: str) -> str:
+    if contract not in CONTRACTS:
+        raise ValueError(f"unknown contract version {contract!r}; expected one of {', '.join(CONTRACTS)}")
+    return contract
+
+
+def model_validator(contract: str) -> Validator:
+    """The validator for a BetaModelInfo body (GET /v1/models/{model_id}) under ``contract``."""
+    return _validator(_MODEL_SCHEMAS[_checked(contract)])
+
+
+def list_validator(contract: str) -> Validator:
+    """The validator for a model list page (GET /v1/models) under ``contract``."""
+    return _validator(_LIST_SCHEMAS[_checked(contract)])
+
+
+def error_validator() -> Validator:
+    """The validator for the error envelope of every 4xx and 5xx body."""
+    return _validator("error.json")
+
+
+def known_betas() -> tuple[str, ...]:
+    """The anthropic-beta values the seed page lists (19), in its order."""
+    return tuple(load_schema("anthropic-beta.json")["$defs"]["known-betas"]["enum"])
