@@ -1,7 +1,7 @@
 """nox is the single entry point: CI runs exactly these sessions.
 
-    nox -s conformance      # the main job: the server suite against the embedded reference server
-    nox -s tests            # the suite's own tests
+nox -s conformance      # the main job: the server suite against the embedded reference server
+nox -s tests            # the suite's own tests
 """
 
 from __future__ import annotations
@@ -64,12 +64,15 @@ def build(session: nox.Session) -> None:
         session.run(str(python), "-m", "pip", "install", "-q", str(wheel), external=True)
         # Run from the temporary folder so that the source tree cannot stand in for the wheel.
         with session.chdir(clean):
-            session.run(str(Path(clean) / "bin" / "models-conformance"), "requirements", external=True, silent=True)
+            session.run(
+                str(Path(clean) / "bin" / "models-conformance"), "requirements", external=True, silent=True
+            )
             session.run(
                 str(python),
                 "-c",
                 "import conformance.schemas as s; d = s.schema_dir(); "
                 "assert 'site-packages' in str(d), d; "
-                "assert (d / 'openapi.yaml').is_file(); s.model_validator('2026-10-21'); print('schemas in wheel:', d)",
+                "assert (d / 'openapi.yaml').is_file(); s.model_validator('2026-10-21'); "
+                "print('schemas in wheel:', d)",
                 external=True,
             )

@@ -27,7 +27,9 @@ def _exchange(
         raw = body
     else:
         raw = json.dumps(body).encode("utf-8")
-    request = Request.make("GET", "http://target.invalid", f"/v1/models/{model_id}", {"anthropic-version": contract})
+    request = Request.make(
+        "GET", "http://target.invalid", f"/v1/models/{model_id}", {"anthropic-version": contract}
+    )
     return Exchange(request, Response.make(status, headers, raw), contract=contract)
 
 

@@ -55,14 +55,18 @@ def _int_at_least(low: int) -> Callable[[str], int]:
 def _base_url(text: str) -> str:
     parts = httpx.URL(text) if "://" in text else None
     if parts is None or parts.scheme not in ("http", "https") or not parts.host:
-        raise argparse.ArgumentTypeError(f"expected an http(s) URL such as http://127.0.0.1:4010, got {text!r}")
+        raise argparse.ArgumentTypeError(
+            f"expected an http(s) URL such as http://127.0.0.1:4010, got {text!r}"
+        )
     return text.rstrip("/")
 
 
 def _check_reachable(base_url: str, timeout: float) -> str | None:
     """None when something answers HTTP at ``base_url``; else one line saying why not."""
     try:
-        with httpx.Client(timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)), trust_env=False) as client:
+        with httpx.Client(
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)), trust_env=False
+        ) as client:
             client.get(base_url + "/v1/models", headers={"anthropic-version": DEFAULT_CONTRACT})
     except httpx.TransportError as exc:
         return f"cannot reach {base_url}: {describe_transport_error(exc)}"
@@ -143,15 +147,25 @@ def build_parser() -> argparse.ArgumentParser:
         description="Judge a server (the live API, a proxy, a gateway, a mock) against the contract. "
         "Arguments after -- go to pytest.",
     )
-    server.add_argument("--base-url", type=_base_url, help="server to test (default: start the reference server)")
+    server.add_argument(
+        "--base-url", type=_base_url, help="server to test (default: start the reference server)"
+    )
     server.add_argument("--api-key", help="API key (default: $ANTHROPIC_API_KEY)")
     server.add_argument("--contract", choices=CONTRACTS, default=DEFAULT_CONTRACT, help="contract version")
-    server.add_argument("--model", action="append", default=[], metavar="ID", help="model id to test (repeat)")
-    server.add_argument("--alias", action="append", default=[], metavar="NAME", help="alias to resolve (repeat)")
+    server.add_argument(
+        "--model", action="append", default=[], metavar="ID", help="model id to test (repeat)"
+    )
+    server.add_argument(
+        "--alias", action="append", default=[], metavar="NAME", help="alias to resolve (repeat)"
+    )
     server.add_argument("--report-json", metavar="PATH", help="write the JSON report here")
     server.add_argument("--seed", type=_int_at_least(0), help="seed for generated cases")
-    server.add_argument("--examples", type=_int_at_least(1), default=100, help="generated model ids (default 100)")
-    server.add_argument("--timeout", type=float, default=10.0, help="per-request timeout, seconds (default 10)")
+    server.add_argument(
+        "--examples", type=_int_at_least(1), default=100, help="generated model ids (default 100)"
+    )
+    server.add_argument(
+        "--timeout", type=float, default=10.0, help="per-request timeout, seconds (default 10)"
+    )
     server.add_argument("pytest_args", nargs="*", help=argparse.SUPPRESS)
     server.set_defaults(func=_server)
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-__all__ = ["NOT_JSON", "Exchange", "Request", "Response", "SECRET_HEADERS", "curl", "redact"]
+__all__ = ["NOT_JSON", "SECRET_HEADERS", "Exchange", "Request", "Response", "curl", "redact"]
 
 # Header names whose values are credentials: never printed, never written.
 SECRET_HEADERS = frozenset({"x-api-key", "authorization", "cookie", "set-cookie", "proxy-authorization"})
@@ -23,7 +23,7 @@ _secrets: set[str] = set()
 
 
 def register_secret(value: str | None) -> None:
-    """Remember a credential so that :func:`redact` removes it wherever it shows up (e.g. echoed in a body)."""
+    """Remember a credential so that :func:`redact` removes it wherever it shows up (even in a body)."""
     if value and len(value) >= 4:
         _secrets.add(value)
 
@@ -150,4 +150,6 @@ def curl(request: Request) -> str:
 # Made-up credentials the suite sends on purpose carry this prefix; they are safe to print.
 PROBE_KEY_PREFIX = "conformance-"
 # Set by the HTTP client itself; leaving them out keeps a reproduction short.
-_TRANSPORT_HEADERS = frozenset({"host", "content-length", "accept-encoding", "connection", "user-agent", "accept"})
+_TRANSPORT_HEADERS = frozenset(
+    {"host", "content-length", "accept-encoding", "connection", "user-agent", "accept"}
+)

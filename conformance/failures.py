@@ -61,14 +61,20 @@ class Finding:
             f"  source: {requirement.source}",
         ]
         if self.expected is not MISSING or self.received is not MISSING:
-            lines.append(f"  at {self.path}: expected {_show(self.expected)}, received {_show(self.received)}")
+            lines.append(
+                f"  at {self.path}: expected {_show(self.expected)}, received {_show(self.received)}"
+            )
         if self.exchange is not None:
             lines.append(f"  response: HTTP {self.exchange.response.status}")
             lines.append(f"  reproduce: {self.reproduction}")
         return "\n".join(lines)
 
     def as_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"requirement": self.requirement_id, "message": redact(self.message), "path": self.path}
+        data: dict[str, Any] = {
+            "requirement": self.requirement_id,
+            "message": redact(self.message),
+            "path": self.path,
+        }
         if self.expected is not MISSING:
             data["expected"] = _show(self.expected)
         if self.received is not MISSING:

@@ -9,7 +9,13 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from .checks.server import judge_content_type, judge_error_envelope, judge_model_body, judge_no_5xx, judge_request_id
+from .checks.server import (
+    judge_content_type,
+    judge_error_envelope,
+    judge_model_body,
+    judge_no_5xx,
+    judge_request_id,
+)
 from .exchange import Exchange
 from .failures import Finding
 

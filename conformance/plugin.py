@@ -7,7 +7,6 @@ fixtures and helpers it offers, until a test that names a requirement runs.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Generator, Iterator
 from typing import Any
 
@@ -182,4 +181,4 @@ def _context(run: ServerRun | None, settings: Settings) -> dict[str, Any]:
     if run is not None:
         target.update(base_url=run.target.base_url, models=list(run.models), aliases=list(run.aliases))
         context["requests_sent"] = run.target.requests_sent
-    return json.loads(json.dumps(context))
+    return context

@@ -13,7 +13,14 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
-__all__ = ["REQUIREMENTS_FILE", "Requirement", "UnknownRequirement", "all_requirements", "get", "requirements"]
+__all__ = [
+    "REQUIREMENTS_FILE",
+    "Requirement",
+    "UnknownRequirement",
+    "all_requirements",
+    "get",
+    "requirements",
+]
 
 Level = Literal["MUST", "SHOULD", "MAY"]
 Role = Literal["server", "client", "cassette"]
@@ -25,7 +32,8 @@ class UnknownRequirement(KeyError):
     """A requirement ID that the registry does not hold."""
 
     def __str__(self) -> str:
-        return f"unknown requirement ID {self.args[0]!r}; known IDs: {', '.join(r.id for r in all_requirements())}"
+        known = ", ".join(r.id for r in all_requirements())
+        return f"unknown requirement ID {self.args[0]!r}; known IDs: {known}"
 
 
 @dataclass(frozen=True)

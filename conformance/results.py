@@ -67,11 +67,15 @@ def item_from_exception(nodeid: str, requirement_id: str, exc: BaseException) ->
     if isinstance(exc, ConformanceFailure):
         findings = [finding.as_dict() for finding in exc.findings]
         first = exc.finding
-        message = first.message + (f" (+{len(exc.findings) - 1 + exc.more} more)" if len(exc.findings) > 1 else "")
+        message = first.message + (
+            f" (+{len(exc.findings) - 1 + exc.more} more)" if len(exc.findings) > 1 else ""
+        )
         return ItemResult(nodeid, requirement_id, "failed", message, findings, first.reproduction)
     # Anything else is not a verdict on the target: the check could not finish.
     text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return ItemResult(nodeid, requirement_id, "failed", f"the check did not finish: {text}", harness_error=True)
+    return ItemResult(
+        nodeid, requirement_id, "failed", f"the check did not finish: {text}", harness_error=True
+    )
 
 
 class Results:
@@ -118,7 +122,8 @@ class Results:
         for result in results:
             detail = redact(result.message.splitlines()[0]) if result.message else ""
             lines.append(
-                f"{result.requirement.id:<{width}}  {result.requirement.level:<6}  {result.outcome:<7}  {detail[:100]}"
+                f"{result.requirement.id:<{width}}  {result.requirement.level:<6}  "
+                f"{result.outcome:<7}  {detail[:100]}"
             )
         summary = self.summary()
         lines.append(

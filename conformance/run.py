@@ -111,7 +111,9 @@ def _discover(target: Target, settings: Settings) -> tuple[tuple[str, ...], str]
         page = _list_page(exchange)
         if page is None:
             break
-        ids.extend(item["id"] for item in page["data"] if isinstance(item, dict) and isinstance(item.get("id"), str))
+        ids.extend(
+            item["id"] for item in page["data"] if isinstance(item, dict) and isinstance(item.get("id"), str)
+        )
         if not page.get("has_more") or not isinstance(page.get("last_id"), str):
             break
         query = f"?limit=1000&after_id={page['last_id']}"
@@ -122,7 +124,11 @@ def _discover(target: Target, settings: Settings) -> tuple[tuple[str, ...], str]
 
 def _list_page(exchange: Exchange) -> dict[str, Any] | None:
     body = exchange.response.json
-    if exchange.response.status != 200 or not isinstance(body, dict) or not isinstance(body.get("data"), list):
+    if (
+        exchange.response.status != 200
+        or not isinstance(body, dict)
+        or not isinstance(body.get("data"), list)
+    ):
         return None
     return body
 

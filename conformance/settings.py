@@ -36,11 +36,24 @@ class Option:
 
 
 OPTIONS = (
-    Option("base-url", "CONFORMANCE_BASE_URL", "URL of the server under test; none: the embedded reference server"),
-    Option("api-key", "ANTHROPIC_API_KEY", "API key sent to the target (default: $ANTHROPIC_API_KEY)", secret=True),
+    Option(
+        "base-url",
+        "CONFORMANCE_BASE_URL",
+        "URL of the server under test; none: the embedded reference server",
+    ),
+    Option(
+        "api-key",
+        "ANTHROPIC_API_KEY",
+        "API key sent to the target (default: $ANTHROPIC_API_KEY)",
+        secret=True,
+    ),
     Option("contract", "CONFORMANCE_CONTRACT", f"contract version to test: {' or '.join(CONTRACTS)}"),
-    Option("model", "CONFORMANCE_MODELS", "a model id to test (repeat; default: discovered via GET /v1/models)",
-           multiple=True),
+    Option(
+        "model",
+        "CONFORMANCE_MODELS",
+        "a model id to test (repeat; default: discovered via GET /v1/models)",
+        multiple=True,
+    ),
     Option("alias", "CONFORMANCE_ALIASES", "an alias the target must resolve (repeat)", multiple=True),
     Option("report-json", "CONFORMANCE_REPORT_JSON", "write the JSON report to this path"),
     Option("seed", "CONFORMANCE_SEED", "seed for generated cases (printed on every run)"),
@@ -60,7 +73,10 @@ def add_options(parser: pytest.Parser) -> None:
             help=option.help + (f" [env {option.env}]" if option.env else ""),
         )
         if not option.secret:
-            parser.addini(option.dest, option.help, type="linelist" if option.multiple else "string", default=None)
+            if option.multiple:
+                parser.addini(option.dest, option.help, type="linelist", default=None)
+            else:
+                parser.addini(option.dest, option.help, type="string", default=None)
 
 
 @dataclass(frozen=True)
@@ -84,7 +100,9 @@ def _raw(config: pytest.Config, option: Option) -> tuple[Any, str]:
         return value, "command line"
     if option.env and os.environ.get(option.env):
         env_value = os.environ[option.env]
-        return ([v.strip() for v in env_value.split(",") if v.strip()] if option.multiple else env_value), option.env
+        return (
+            [v.strip() for v in env_value.split(",") if v.strip()] if option.multiple else env_value
+        ), option.env
     if not option.secret:
         ini_value = config.getini(option.dest)
         if ini_value:
@@ -96,7 +114,9 @@ def _number(option: Option, raw: Any, kind: type[int] | type[float], low: float,
     try:
         value = kind(raw)
     except (TypeError, ValueError):
-        raise SettingsError(f"{option.flag} must be a {kind.__name__} from {low} to {high}; got {raw!r}") from None
+        raise SettingsError(
+            f"{option.flag} must be a {kind.__name__} from {low} to {high}; got {raw!r}"
+        ) from None
     if not low <= value <= high:
         raise SettingsError(f"{option.flag} must be from {low} to {high}; got {raw!r}")
     return value

@@ -80,9 +80,9 @@ class Target:
     def default_headers(
         self,
         *,
-        auth: AuthForm | None | Literal["default"] = "default",
+        auth: AuthForm | Literal["default"] | None = "default",
         key: str | None = None,
-        version: str | None | Literal["default"] = "default",
+        version: str | Literal["default"] | None = "default",
         betas: str | None = None,
     ) -> dict[str, str]:
         headers: dict[str, str] = {}
@@ -118,8 +118,12 @@ class Target:
             self.requests_sent += 1
             http_response = self.client.send(http_request)
         except httpx.TransportError as exc:
-            raise TargetUnreachable(f"{method} {self.base_url}{target}: {describe_transport_error(exc)}") from exc
-        response = Response.make(http_response.status_code, http_response.headers.multi_items(), http_response.content)
+            raise TargetUnreachable(
+                f"{method} {self.base_url}{target}: {describe_transport_error(exc)}"
+            ) from exc
+        response = Response.make(
+            http_response.status_code, http_response.headers.multi_items(), http_response.content
+        )
         exchange = Exchange(request, response, contract=self.contract)
         for observe in self.observers:
             observe(exchange, model_body)

@@ -38,17 +38,28 @@ def set_header(scope: Scope, name: str, value: str | None) -> None:
 def segment(scope: Scope) -> str | None:
     """The decoded model id of a /v1/models/{id} request."""
     raw = scope.get("raw_path", b"").decode("latin-1")
-    return unquote(raw.removeprefix("/v1/models/"), errors="replace") if raw.startswith("/v1/models/") else None
+    return (
+        unquote(raw.removeprefix("/v1/models/"), errors="replace") if raw.startswith("/v1/models/") else None
+    )
 
 
 def error_answer(status: int, error_type: str, message: str) -> Answer:
-    body = {"type": "error", "error": {"type": error_type, "message": message}, "request_id": "req_broken0001"}
+    body = {
+        "type": "error",
+        "error": {"type": error_type, "message": message},
+        "request_id": "req_broken0001",
+    }
     headers = {"content-type": "application/json", "request-id": "req_broken0001"}
     return status, headers, json.dumps(body).encode()
 
 
 def map_models(body: Any, change: Callable[[dict[str, Any]], None], *, in_list: bool = True) -> Any:
-    if isinstance(body, dict) and body.get("type") == "model" or isinstance(body, dict) and "created_at" in body:
+    if (
+        (isinstance(body, dict)
+        and body.get("type") == "model")
+        or (isinstance(body, dict)
+        and "created_at" in body)
+    ):
         change(body)
     elif in_list and isinstance(body, dict) and isinstance(body.get("data"), list):
         for item in body["data"]:
@@ -109,13 +120,17 @@ class Fault:
 
 
 async def _send(send: Send, status: int, headers: dict[str, str], body: bytes) -> None:
-    pairs = [(k.encode(), v.encode()) for k, v in headers.items()] + [(b"content-length", str(len(body)).encode())]
+    pairs = [(k.encode(), v.encode()) for k, v in headers.items()] + [
+        (b"content-length", str(len(body)).encode())
+    ]
     await send({"type": "http.response.start", "status": status, "headers": pairs})
     await send({"type": "http.response.body", "body": body})
 
 
 def _models(change: Callable[[dict[str, Any]], None], *, in_list: bool = True) -> Any:
-    def response(scope: Scope, status: int, headers: dict[str, str], body: Any) -> tuple[int, dict[str, str], Any]:
+    def response(
+        scope: Scope, status: int, headers: dict[str, str], body: Any
+    ) -> tuple[int, dict[str, str], Any]:
         if status == 200 and scope["method"] == "GET":
             body = map_models(body, change, in_list=in_list)
         return status, headers, body
@@ -124,7 +139,9 @@ def _models(change: Callable[[dict[str, Any]], None], *, in_list: bool = True) -
 
 
 def _retrieve_only(change: Callable[[Scope, dict[str, Any]], None]) -> Any:
-    def response(scope: Scope, status: int, headers: dict[str, str], body: Any) -> tuple[int, dict[str, str], Any]:
+    def response(
+        scope: Scope, status: int, headers: dict[str, str], body: Any
+    ) -> tuple[int, dict[str, str], Any]:
         if status == 200 and segment(scope) is not None and isinstance(body, dict):
             change(scope, body)
         return status, headers, body
@@ -133,7 +150,9 @@ def _retrieve_only(change: Callable[[Scope, dict[str, Any]], None]) -> Any:
 
 
 def _errors(change: Callable[[int, dict[str, Any]], None]) -> Any:
-    def response(scope: Scope, status: int, headers: dict[str, str], body: Any) -> tuple[int, dict[str, str], Any]:
+    def response(
+        scope: Scope, status: int, headers: dict[str, str], body: Any
+    ) -> tuple[int, dict[str, str], Any]:
         if status >= 400 and isinstance(body, dict):
             change(status, body)
         return status, headers, body
@@ -272,8 +291,11 @@ FAULTS = (
         response=_retrieve_only(_served_counter()),
         also={"SRV-LIST-CONSISTENT": _LIST_ALSO},
     ),
-    Fault("SRV-404", "unknown ids answer 200 (the reference server's --permissive mode)",
-          app_options={"permissive": True}),
+    Fault(
+        "SRV-404",
+        "unknown ids answer 200 (the reference server's --permissive mode)",
+        app_options={"permissive": True},
+    ),
     Fault("SRV-ERROR-ENVELOPE", "error objects lack message", response=_errors(_no_error_message)),
     Fault(
         "SRV-ERROR-STATUS-TYPE",
@@ -296,8 +318,11 @@ FAULTS = (
     Fault("SRV-AUTH-MISSING", "a request without credentials is served", request=lambda s: _inject_key(s)),
     Fault("SRV-AUTH-INVALID", "any non-empty key is accepted", app_options={"api_keys": None}),
     Fault("SRV-AUTH-SCHEMES", "x-api-key is refused (only Bearer works)", request=_refuse_x_api_key),
-    Fault("SRV-VERSION-MISSING", "a missing anthropic-version defaults to 2023-06-01",
-          request=lambda s: _default_version(s)),
+    Fault(
+        "SRV-VERSION-MISSING",
+        "a missing anthropic-version defaults to 2023-06-01",
+        request=lambda s: _default_version(s),
+    ),
     Fault("SRV-BETAS-KNOWN", "several betas in one header are refused", request=_refuse_beta_lists),
     Fault("SRV-BETAS-UNKNOWN", "anthropic-beta is ignored", request=lambda s: _ignore_betas(s)),
     Fault("SRV-METHOD", "every method is served as GET", request=lambda s: _every_method_is_get(s)),

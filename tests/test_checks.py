@@ -22,12 +22,16 @@ JSON = {"content-type": "application/json", "request-id": "req_0123456789abcdef"
 LATER = {**SEED_EXAMPLE, "lifecycle": "active", "line": "opus", "deprecated_at": None, "retires_at": None}
 
 
-def exchange(status: int, body: Any, headers: dict[str, str] | None = None, contract: str = "2023-06-01") -> Exchange:
+def exchange(
+    status: int, body: Any, headers: dict[str, str] | None = None, contract: str = "2023-06-01"
+) -> Exchange:
     raw = body if isinstance(body, bytes) else json.dumps(body).encode()
     request = Request.make(
         "GET", "http://127.0.0.1:4010", "/v1/models/claude-opus-4-6", {"anthropic-version": contract}
     )
-    return Exchange(request, Response.make(status, JSON if headers is None else headers, raw), contract=contract)
+    return Exchange(
+        request, Response.make(status, JSON if headers is None else headers, raw), contract=contract
+    )
 
 
 def ids(findings: list[Any]) -> list[str]:
@@ -64,7 +68,9 @@ def test_extra_fields_are_allowed() -> None:
         ([SEED_EXAMPLE], "SRV-200-SCHEMA", "$"),
     ],
 )
-def test_a_broken_model_body_is_caught_under_its_own_requirement(body: Any, requirement_id: str, path: str) -> None:
+def test_a_broken_model_body_is_caught_under_its_own_requirement(
+    body: Any, requirement_id: str, path: str
+) -> None:
     findings = judge_model_body(exchange(200, body))
     assert ids(findings) == [requirement_id]
     assert findings[0].path == path
@@ -161,7 +167,10 @@ def test_credentials_never_appear_in_a_reproduction_or_message() -> None:
     secret = "sk-ant-api03-abcdefghijklmnopqrstuvwxyz"
     register_secret(secret)
     request = Request.make(
-        "GET", "http://127.0.0.1:4010", "/v1/models/x", {"x-api-key": secret, "authorization": f"Bearer {secret}"}
+        "GET",
+        "http://127.0.0.1:4010",
+        "/v1/models/x",
+        {"x-api-key": secret, "authorization": f"Bearer {secret}"},
     )
     echoed = Response.make(401, JSON, json.dumps(error(401, f"invalid key {secret}")).encode())
     command = curl(request)

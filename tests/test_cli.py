@@ -92,7 +92,9 @@ def garbage(request: pytest.FixtureRequest) -> Iterator[str]:
 
 
 @pytest.mark.parametrize("garbage", sorted(GARBAGE), indirect=True)
-def test_a_target_that_answers_garbage_gets_precise_failures_not_a_crash(garbage: str, tmp_path: Path) -> None:
+def test_a_target_that_answers_garbage_gets_precise_failures_not_a_crash(
+    garbage: str, tmp_path: Path
+) -> None:
     code, report, output = run_cli("--base-url", garbage, "--examples", "5", tmp_path=tmp_path)
     assert code == 1, output
     assert "Traceback" not in output

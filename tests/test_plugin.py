@@ -28,8 +28,13 @@ def test_the_suite_runs_as_a_plugin_against_a_given_url(
         "-k",
         "404 or schema or ROUNDTRIP",
     )
-    result.stdout.fnmatch_lines(["*conformance: target http://127.0.0.1:*, contract 2023-06-01, seed 7*",
-                                 "*conformance: requirements*", "SRV-404 *MUST *passed*"])
+    result.stdout.fnmatch_lines(
+        [
+            "*conformance: target http://127.0.0.1:*, contract 2023-06-01, seed 7*",
+            "*conformance: requirements*",
+            "SRV-404 *MUST *passed*",
+        ]
+    )
     data = json.loads(report.read_text())
     assert data["role"] == "server" and data["seed"] == 7
     assert {r["id"]: r["outcome"] for r in data["results"]}["SRV-404"] == "passed"
@@ -51,7 +56,9 @@ def test_settings_come_from_the_command_line_before_the_environment_before_the_i
     monkeypatch.setenv("CONFORMANCE_EXAMPLES", "9")
     result = pytester.runpytest_inprocess("-s", "--conformance-seed=11")
     result.stdout.fnmatch_lines(["*SETTINGS 2026-10-21 9 11 ini"])
-    result = pytester.runpytest_inprocess("-s", "--conformance-contract=2023-06-01", "--conformance-examples=4")
+    result = pytester.runpytest_inprocess(
+        "-s", "--conformance-contract=2023-06-01", "--conformance-examples=4"
+    )
     result.stdout.fnmatch_lines(["*SETTINGS 2023-06-01 4 * command line"])
 
 
@@ -59,17 +66,25 @@ def test_an_unknown_contract_is_a_usage_error_naming_the_allowed_ones(pytester: 
     pytester.makepyfile("def test_x(conformance_settings):\n    pass\n")
     result = pytester.runpytest_inprocess("--conformance-contract=1999-01-01")
     assert result.ret == 2
-    result.stdout.fnmatch_lines(["*--conformance-contract must be one of 2023-06-01, 2026-10-21; got '1999-01-01'*"])
+    result.stdout.fnmatch_lines(
+        ["*--conformance-contract must be one of 2023-06-01, 2026-10-21; got '1999-01-01'*"]
+    )
 
 
-def test_the_api_key_is_never_read_from_an_ini_file(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_api_key_is_never_read_from_an_ini_file(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
     pytester.makeini("[pytest]\nconformance_api_key = sk-ant-in-a-file\n")
-    pytester.makepyfile("def test_x(conformance_settings):\n    assert conformance_settings.api_key is None\n")
+    pytester.makepyfile(
+        "def test_x(conformance_settings):\n    assert conformance_settings.api_key is None\n"
+    )
     result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "--strict-config")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert "Unknown config option: conformance_api_key" in result.stderr.str() + result.stdout.str()
-    result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "-W", "ignore::pytest.PytestConfigWarning")
+    result = pytester.runpytest_inprocess(
+        "-p", "no:cacheprovider", "-W", "ignore::pytest.PytestConfigWarning"
+    )
     result.assert_outcomes(passed=1)
 
 

@@ -26,7 +26,9 @@ def test_registry_ids_are_unique() -> None:
     assert len(ids) == len(set(ids))
 
 
-@pytest.mark.skipif(not SHARED_REQUIREMENTS.is_file(), reason="the shared contract folder is not beside this clone")
+@pytest.mark.skipif(
+    not SHARED_REQUIREMENTS.is_file(), reason="the shared contract folder is not beside this clone"
+)
 def test_registry_holds_every_id_of_the_shared_requirements_exactly() -> None:
     text = SHARED_REQUIREMENTS.read_text()
     shared = dict(re.findall(r"^\| ((?:SRV|CLI)-[A-Z0-9-]+) \| (MUST|SHOULD|MAY)", text, re.MULTILINE))
@@ -66,6 +68,8 @@ def test_every_server_must_requirement_has_a_check_and_every_check_names_a_known
     assert {r.id for r in registry.requirements("server")} <= named
 
 
-@pytest.mark.xfail(reason="the client suite is issue 3; this turns green (and strict xfail red) when it lands")
+@pytest.mark.xfail(
+    reason="the client suite is issue 3; this turns green (and strict xfail red) when it lands"
+)
 def test_every_client_must_requirement_has_a_check() -> None:
     from conformance.suite import client  # type: ignore[attr-defined]  # noqa: F401

@@ -89,7 +89,7 @@ def judge_model_body(exchange: Exchange) -> list[Finding]:
     for error in validator.iter_errors(body):
         if error.validator == "required":
             # One finding per missing property, attributed to the property's own requirement.
-            for name in error.validator_value:
+            for name in error.validator_value:  # type: ignore[union-attr,unused-ignore]
                 if name not in body:
                     findings.append(
                         Finding(
@@ -107,7 +107,8 @@ def judge_model_body(exchange: Exchange) -> list[Finding]:
         findings.append(
             Finding(
                 requirement_id,
-                f"{error.message} (schema rule {_json_path(error.absolute_schema_path)}, contract {contract})",
+                f"{error.message} (schema rule {_json_path(error.absolute_schema_path)}, "
+                f"contract {contract})",
                 path=_json_path(path),
                 expected=_describe_rule(error.validator, error.validator_value),
                 received=error.instance,
@@ -289,7 +290,9 @@ def check_model(exchange: Exchange, requirement_id: str) -> dict[str, Any]:
         )
     body = exchange.response.json
     if not isinstance(body, dict) or not isinstance(body.get("id"), str):
-        raise Blocked(f"{requirement_id} cannot be judged: the 200 body has no string `id` (see SRV-200-SCHEMA)")
+        raise Blocked(
+            f"{requirement_id} cannot be judged: the 200 body has no string `id` (see SRV-200-SCHEMA)"
+        )
     return body
 
 

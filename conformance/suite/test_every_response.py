@@ -30,7 +30,8 @@ def every_model_retrieved(conformance_run: ServerRun) -> ServerRun:
 
 
 @pytest.mark.parametrize(
-    "requirement_id", [pytest.param(rid, marks=pytest.mark.requirement(rid), id=rid) for rid in EVERY_RESPONSE]
+    "requirement_id",
+    [pytest.param(rid, marks=pytest.mark.requirement(rid), id=rid) for rid in EVERY_RESPONSE],
 )
 @pytest.mark.every_response
 def test_every_response_meets(every_model_retrieved: ServerRun, requirement_id: str) -> None:

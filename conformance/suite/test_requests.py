@@ -15,7 +15,7 @@ from conformance.failures import ConformanceFailure, Finding
 from conformance.fuzz import model_ids
 from conformance.run import ServerRun
 from conformance.schemas import known_betas
-from conformance.target import PROBE_KEY, Target, auth_headers, encode_segment
+from conformance.target import CONTRACT_AUTH, PROBE_KEY, Target, auth_headers, encode_segment
 
 requirement = pytest.mark.requirement
 
@@ -41,8 +41,14 @@ def test_a_model_retrieved_by_its_own_id_reports_that_id(conformance_run: Server
         again = target.retrieve(reported)
         body = check_model(again, "SRV-ID-ROUNDTRIP")
         if body["id"] != reported:
-            fail("SRV-ID-ROUNDTRIP", f"retrieving {reported!r} by its own id returns another id", again,
-                 path="$.id", expected=reported, received=body["id"])
+            fail(
+                "SRV-ID-ROUNDTRIP",
+                f"retrieving {reported!r} by its own id returns another id",
+                again,
+                path="$.id",
+                expected=reported,
+                received=body["id"],
+            )
 
 
 @requirement("SRV-ALIAS")
@@ -55,8 +61,14 @@ def test_an_alias_resolves_to_a_concrete_model(conformance_run: ServerRun) -> No
         concrete = target.retrieve(via_alias["id"])
         body = check_model(concrete, "SRV-ALIAS")
         if body != via_alias:
-            fail("SRV-ALIAS", f"alias {alias!r} and its model {via_alias['id']!r} return different objects",
-                 concrete, path="$", expected=via_alias, received=body)
+            fail(
+                "SRV-ALIAS",
+                f"alias {alias!r} and its model {via_alias['id']!r} return different objects",
+                concrete,
+                path="$",
+                expected=via_alias,
+                received=body,
+            )
 
 
 @requirement("SRV-IDEMPOTENT")
@@ -66,8 +78,14 @@ def test_two_retrievals_return_equal_bodies(conformance_run: ServerRun, model_id
     again = target.retrieve(model_id)
     second = check_model(again, "SRV-IDEMPOTENT")
     if first != second:
-        fail("SRV-IDEMPOTENT", f"two retrievals of {model_id!r} differ", again, path="$", expected=first,
-             received=second)
+        fail(
+            "SRV-IDEMPOTENT",
+            f"two retrievals of {model_id!r} differ",
+            again,
+            path="$",
+            expected=first,
+            received=second,
+        )
 
 
 @requirement("SRV-404")
@@ -94,8 +112,14 @@ def test_no_model_id_gets_a_5xx(conformance_run: ServerRun) -> None:
         exchange = target.get(f"/v1/models/{encode_segment(model_id)}", model_body=not routing_probe)
         status = exchange.response.status
         if status >= 500 or not (status == 200 or 400 <= status < 500):
-            fail("SRV-NO-5XX", f"a generated model_id got HTTP {status}", exchange, path="status",
-                 expected="200 or a 4xx error envelope", received=status)
+            fail(
+                "SRV-NO-5XX",
+                f"a generated model_id got HTTP {status}",
+                exchange,
+                path="status",
+                expected="200 or a 4xx error envelope",
+                received=status,
+            )
 
     any_model_id()
 
@@ -112,8 +136,14 @@ def _not_another_resource(exchange: Exchange, decoded_id: str) -> None:
     received = body.get("id", body) if isinstance(body, dict) else exchange.response.body_excerpt()
     if isinstance(body, dict) and "data" in body:
         received = "a list page (has `data`)"
-    fail("SRV-PATH-ENCODING", f"the segment {decoded_id!r} reached another resource (HTTP {status})", exchange,
-         path="$", expected=f"a 4xx, or the model {decoded_id!r} itself", received=received)
+    fail(
+        "SRV-PATH-ENCODING",
+        f"the segment {decoded_id!r} reached another resource (HTTP {status})",
+        exchange,
+        path="$",
+        expected=f"a 4xx, or the model {decoded_id!r} itself",
+        received=received,
+    )
 
 
 @requirement("SRV-PATH-ENCODING")
@@ -125,8 +155,14 @@ def test_percent_encoded_ids_name_the_same_model(conformance_run: ServerRun, mod
     encoded = target.get(f"/v1/models/{fully_encoded}", model_body=True)
     body = check_model(encoded, "SRV-PATH-ENCODING")
     if body["id"] != plain["id"]:
-        fail("SRV-PATH-ENCODING", f"{model_id!r} sent fully percent-encoded names another model", encoded,
-             path="$.id", expected=plain["id"], received=body["id"])
+        fail(
+            "SRV-PATH-ENCODING",
+            f"{model_id!r} sent fully percent-encoded names another model",
+            encoded,
+            path="$.id",
+            expected=plain["id"],
+            received=body["id"],
+        )
     probes = {
         f"{encode_segment(model_id)}%2F": f"{model_id}/",
         f"{encode_segment(model_id)}%2F..": f"{model_id}/..",
@@ -145,7 +181,9 @@ def test_percent_encoded_ids_name_the_same_model(conformance_run: ServerRun, mod
 
 @requirement("SRV-AUTH-MISSING")
 def test_a_request_without_credentials_gets_401(conformance_target: Target, model_id: str) -> None:
-    check_error(conformance_target.retrieve(model_id, auth=None), "SRV-AUTH-MISSING", 401, "authentication_error")
+    check_error(
+        conformance_target.retrieve(model_id, auth=None), "SRV-AUTH-MISSING", 401, "authentication_error"
+    )
 
 
 @requirement("SRV-AUTH-INVALID")
@@ -157,12 +195,17 @@ def test_a_wrong_key_gets_401(conformance_target: Target, model_id: str) -> None
 @requirement("SRV-AUTH-SCHEMES")
 def test_the_contract_credential_form_is_accepted(conformance_run: ServerRun, model_id: str) -> None:
     target = conformance_run.target
-    form = "x-api-key" if target.contract == "2023-06-01" else "bearer"
+    form = CONTRACT_AUTH[target.contract]
     exchange = target.retrieve(model_id, auth=form)
     if exchange.response.status in (401, 403):
-        fail("SRV-AUTH-SCHEMES", f"the {target.contract} credential form ({form}) is refused", exchange,
-             path="status", expected=f"the key accepted as {auth_headers(form, '…')}",
-             received=exchange.response.status)
+        fail(
+            "SRV-AUTH-SCHEMES",
+            f"the {target.contract} credential form ({form}) is refused",
+            exchange,
+            path="status",
+            expected=f"the key accepted as {auth_headers(form, '…')}",
+            received=exchange.response.status,
+        )
     check_model(exchange, "SRV-AUTH-SCHEMES")
 
 
@@ -187,17 +230,31 @@ def test_an_unknown_beta_gets_400(conformance_target: Target, model_id: str) -> 
 
 @requirement("SRV-METHOD")
 @pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE"])
-def test_other_methods_get_a_4xx_error_envelope(conformance_target: Target, model_id: str, method: str) -> None:
+def test_other_methods_get_a_4xx_error_envelope(
+    conformance_target: Target, model_id: str, method: str
+) -> None:
     headers = conformance_target.default_headers()
     exchange = conformance_target.send(method, f"/v1/models/{encode_segment(model_id)}", headers)
     status = exchange.response.status
     body = exchange.response.json
     if not 400 <= status < 500:
-        fail("SRV-METHOD", f"{method} on a model got HTTP {status}", exchange, path="status",
-             expected="a 4xx (405 preferred)", received=status)
+        fail(
+            "SRV-METHOD",
+            f"{method} on a model got HTTP {status}",
+            exchange,
+            path="status",
+            expected="a 4xx (405 preferred)",
+            received=status,
+        )
     if isinstance(body, NOT_JSON) or not isinstance(body, dict) or body.get("type") != "error":
-        fail("SRV-METHOD", f"{method} got {status} without the error envelope", exchange, path="$",
-             expected='{"type": "error", ...}', received=exchange.response.body_excerpt())
+        fail(
+            "SRV-METHOD",
+            f"{method} got {status} without the error envelope",
+            exchange,
+            path="$",
+            expected='{"type": "error", ...}',
+            received=exchange.response.body_excerpt(),
+        )
 
 
 @requirement("SRV-LIST-CONSISTENT")
@@ -208,10 +265,22 @@ def test_every_listed_model_is_retrievable_and_equal(conformance_target: Target)
         pytest.skip(f"the target does not list models (GET /v1/models answered {listing.response.status})")
     for index, listed in enumerate(page["data"]):
         if not isinstance(listed, dict) or not isinstance(listed.get("id"), str):
-            fail("SRV-LIST-CONSISTENT", f"list item {index} has no string id", listing, path=f"$.data[{index}]",
-                 expected="a model object", received=listed)
+            fail(
+                "SRV-LIST-CONSISTENT",
+                f"list item {index} has no string id",
+                listing,
+                path=f"$.data[{index}]",
+                expected="a model object",
+                received=listed,
+            )
         exchange = conformance_target.retrieve(listed["id"])
         retrieved = check_model(exchange, "SRV-LIST-CONSISTENT")
         if retrieved != listed:
-            fail("SRV-LIST-CONSISTENT", f"{listed['id']!r} retrieved differs from its list entry", exchange,
-                 path="$", expected=listed, received=retrieved)
+            fail(
+                "SRV-LIST-CONSISTENT",
+                f"{listed['id']!r} retrieved differs from its list entry",
+                exchange,
+                path="$",
+                expected=listed,
+                received=retrieved,
+            )
