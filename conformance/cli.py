@@ -31,12 +31,26 @@ def _requirements(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([r.as_dict() for r in selected], indent=2, ensure_ascii=False))
         return 0
+    if args.markdown:
+        print(requirements_markdown(selected))
+        return 0
     width = max(len(r.id) for r in selected)
     print(f"{'ID':<{width}}  {'level':<6}  {'role':<8}  {'contracts':<21}  statement")
     for r in selected:
         contracts = ",".join(r.contracts)
         print(f"{r.id:<{width}}  {r.level:<6}  {r.role:<8}  {contracts:<21}  {r.statement}")
     return 0
+
+
+def requirements_markdown(selected: Sequence[registry.Requirement]) -> str:
+    """The registry as a Markdown table (the README's requirement table is this output)."""
+    lines = ["| ID | level | role | contracts | requirement |", "|---|---|---|---|---|"]
+    for r in selected:
+        statement = r.statement.replace("|", "\\|")
+        if r.condition:
+            statement += f" *({r.condition})*"
+        lines.append(f"| {r.id} | {r.level} | {r.role} | {', '.join(r.contracts)} | {statement} |")
+    return "\n".join(lines)
 
 
 def _int_at_least(low: int) -> Callable[[str], int]:
@@ -137,7 +151,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     requirements = commands.add_parser("requirements", help="print the requirement registry")
-    requirements.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    output = requirements.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    output.add_argument("--markdown", action="store_true", help="print a Markdown table")
     requirements.add_argument("--role", choices=["server", "client", "cassette"], help="only this role")
     requirements.set_defaults(func=_requirements)
 

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from . import registry
-from .failures import Blocked
+from .failures import Blocked, ConformanceFailure
 from .results import ItemResult, Results, item_from_exception
 from .run import KeyRejected, ServerRun, TargetUnreachable, start
 from .settings import Settings, SettingsError, add_options, resolve
@@ -112,6 +112,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if requirement_id is None:
         return report
     excinfo = call.excinfo
+    if excinfo is not None and isinstance(excinfo.value, ConformanceFailure) and report.failed:
+        # The failure explains itself (requirement, path, values, reproduction); the check's source does not help.
+        report.longrepr = str(excinfo.value)
     if excinfo is not None and isinstance(excinfo.value, Blocked):
         report.outcome = "skipped"
         report.longrepr = (str(item.path), item.location[1] or 0, f"Skipped: {excinfo.value}")

@@ -265,8 +265,14 @@ def raise_findings(findings: list[Finding], requirement_id: str | None = None) -
     """Raise the findings (only those of ``requirement_id`` when given) as one ConformanceFailure."""
     __tracebackhide__ = True
     selected = [f for f in findings if requirement_id is None or f.requirement_id == requirement_id]
-    if selected:
-        raise ConformanceFailure(selected[:3], more=max(0, len(selected) - 3))
+    if not selected:
+        return
+    # The same problem seen in many exchanges is shown once; distinct problems up to three.
+    distinct: dict[tuple[str, str, str], Finding] = {}
+    for finding in selected:
+        distinct.setdefault((finding.requirement_id, finding.path, finding.message), finding)
+    shown = list(distinct.values())[:3]
+    raise ConformanceFailure(shown, more=len(selected) - len(shown))
 
 
 def check_model(exchange: Exchange, requirement_id: str) -> dict[str, Any]:
