@@ -113,7 +113,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         return report
     excinfo = call.excinfo
     if excinfo is not None and isinstance(excinfo.value, ConformanceFailure) and report.failed:
-        # The failure explains itself (requirement, path, values, reproduction); the check's source does not help.
+        # The failure explains itself (requirement, path, values, reproduction); the source does not.
         report.longrepr = str(excinfo.value)
     if excinfo is not None and isinstance(excinfo.value, Blocked):
         report.outcome = "skipped"

@@ -8,7 +8,6 @@ import pytest
 
 from conformance.run import REFERENCE_KEY
 
-pytest_plugins = ["pytester"]
 
 
 def test_the_suite_runs_as_a_plugin_against_a_given_url(
