@@ -9,7 +9,6 @@ import pytest
 from conformance.run import REFERENCE_KEY
 
 
-
 def test_the_suite_runs_as_a_plugin_against_a_given_url(
     pytester: pytest.Pytester, conformance_reference_server: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
