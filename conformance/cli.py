@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 
 from . import registry
+from .baseline import BaselineError, load_baseline
 from .results import tool_version
 from .schemas import CONTRACTS, DEFAULT_CONTRACT
 from .target import describe_transport_error
@@ -91,7 +92,7 @@ def _server(args: argparse.Namespace) -> int:
     import pytest
 
     if args.base_url:
-        problem = _check_reachable(args.base_url, args.timeout)
+        problem = _check_reachable(args.base_url, args.timeout or 10.0)
         if problem:
             print(f"models-conformance server: {problem}", file=sys.stderr)
             return EXIT_UNREACHABLE
@@ -109,14 +110,28 @@ def _server(args: argparse.Namespace) -> int:
         "ignore::pytest.PytestAssertRewriteWarning",
         "--conformance-contract",
         args.contract,
-        "--conformance-timeout",
-        str(args.timeout),
-        "--conformance-examples",
-        str(args.examples),
     ]
+    if args.baseline:
+        try:
+            load_baseline(args.baseline)
+        except BaselineError as exc:
+            print(f"models-conformance server: error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
     options = {
         "--conformance-base-url": args.base_url,
         "--conformance-report-json": args.report_json,
+        "--conformance-report-html": args.report_html,
+        "--conformance-report-markdown": args.report_markdown,
+        "--conformance-baseline": args.baseline,
+        "--conformance-write-baseline": args.write_baseline,
+        "--conformance-profile": args.profile,
+        "--conformance-max-requests": None if args.max_requests is None else str(args.max_requests),
+        "--conformance-rate": None if args.rate is None else str(args.rate),
+        "--conformance-max-throttle-wait": None
+        if args.max_throttle_wait is None
+        else str(args.max_throttle_wait),
+        "--conformance-examples": None if args.examples is None else str(args.examples),
+        "--conformance-timeout": None if args.timeout is None else str(args.timeout),
         "--conformance-seed": None if args.seed is None else str(args.seed),
     }
     for flag, value in options.items():
@@ -139,6 +154,43 @@ def _plugin_registered() -> bool:
     from importlib.metadata import entry_points
 
     return any(ep.value == "conformance.plugin" for ep in entry_points(group="pytest11"))
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number > 0, got {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a number > 0, got {text!r}")
+    return value
+
+
+def add_run_options(parser: argparse.ArgumentParser) -> None:
+    """Reports, baselines and live-run safety: the same for every suite."""
+    reports = parser.add_argument_group("reports and baselines")
+    reports.add_argument("--report-html", metavar="PATH", help="write a self-contained HTML report")
+    reports.add_argument(
+        "--report-markdown", metavar="PATH", help="write a Markdown summary (CI job summary)"
+    )
+    reports.add_argument(
+        "--baseline", metavar="FILE", help="expected failures (YAML or JSON): id, reason, expires"
+    )
+    reports.add_argument("--write-baseline", metavar="FILE", help="write this run's failures as a baseline")
+    live = parser.add_argument_group("live runs")
+    live.add_argument(
+        "--profile", choices=["default", "live"], help="live: a request budget and a rate limit"
+    )
+    live.add_argument("--max-requests", type=_int_at_least(1), metavar="N", help="request budget (live: 150)")
+    live.add_argument(
+        "--rate", type=_positive_float, metavar="R", help="at most R requests per second (live: 1)"
+    )
+    live.add_argument(
+        "--max-throttle-wait",
+        type=_positive_float,
+        metavar="S",
+        help="total wait on 429/529 (default 60; live 120)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -177,11 +229,10 @@ def build_parser() -> argparse.ArgumentParser:
     server.add_argument("--report-json", metavar="PATH", help="write the JSON report here")
     server.add_argument("--seed", type=_int_at_least(0), help="seed for generated cases")
     server.add_argument(
-        "--examples", type=_int_at_least(1), default=100, help="generated model ids (default 100)"
+        "--examples", type=_int_at_least(1), help="generated model ids (default 100; live 20)"
     )
-    server.add_argument(
-        "--timeout", type=float, default=10.0, help="per-request timeout, seconds (default 10)"
-    )
+    server.add_argument("--timeout", type=_positive_float, help="per-request timeout in seconds (default 10)")
+    add_run_options(server)
     server.add_argument("pytest_args", nargs="*", help=argparse.SUPPRESS)
     server.set_defaults(func=_server)
 
@@ -190,6 +241,28 @@ def build_parser() -> argparse.ArgumentParser:
     mock = commands.add_parser("mock", help="run the reference server (a drop-in mock)")
     mock_cli.add_arguments(mock)
     mock.set_defaults(func=mock_cli.run)
+
+    from .client import cli as client_cli
+
+    client = commands.add_parser(
+        "client", help="run the client conformance suite (an SDK or your own client)"
+    )
+    client_cli.add_arguments(client)
+    client.set_defaults(func=client_cli.run)
+
+    from .cassettes import cli as cassettes_cli
+
+    cassettes = commands.add_parser("cassettes", help="judge recorded traffic (vcrpy, Ruby VCR, R vcr)")
+    cassette_commands = cassettes.add_subparsers(dest="cassettes_command", metavar="COMMAND", required=True)
+    check = cassette_commands.add_parser(
+        "check",
+        help="judge every models interaction in the cassettes against the contract",
+        description="Judge recordings: responses against the server requirements, recorded requests against "
+        "the client requirements, every file against CAS-NO-SECRETS.",
+        epilog="exit status: 0 no MUST failed, 1 a MUST failed, 2 usage error or a file not a cassette",
+    )
+    cassettes_cli.add_arguments(check)
+    check.set_defaults(func=cassettes_cli.run)
     return parser
 
 

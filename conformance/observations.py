@@ -8,6 +8,7 @@ was seen across the whole run.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from typing import Any
 
 from .checks.server import (
     judge_content_type,
@@ -27,6 +28,19 @@ class Observations:
         self.findings: dict[str, list[Finding]] = defaultdict(list)
         self.judged: Counter[str] = Counter()  # requirement ID -> exchanges that could show a violation
         self.exchanges = 0
+        # What arrived since the last drain(): shipped with each test's report, so that the verdicts
+        # are the same whether one process or several (pytest-xdist) ran the checks.
+        self._new_findings: list[Finding] = []
+        self._new_judged: Counter[str] = Counter()
+
+    def drain(self) -> tuple[dict[str, list[dict[str, Any]]], dict[str, int]]:
+        """Findings (as data) and judged counts observed since the last call."""
+        findings: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for finding in self._new_findings:
+            findings[finding.requirement_id].append(finding.as_dict())
+        judged = dict(self._new_judged)
+        self._new_findings, self._new_judged = [], Counter()
+        return dict(findings), judged
 
     def __call__(self, exchange: Exchange, model_body: bool) -> None:
         self.exchanges += 1
@@ -39,10 +53,14 @@ class Observations:
             # SRV-NO-5XX speaks of retrieving models; other methods belong to SRV-METHOD.
             self._judge(("SRV-NO-5XX",), judge_no_5xx(exchange))
         if model_body and status == 200:
-            ids = ("SRV-200-SCHEMA", "SRV-200-TYPE", "SRV-200-CREATED-AT", "SRV-LIFECYCLE")
+            ids: tuple[str, ...] = ("SRV-200-SCHEMA", "SRV-200-TYPE", "SRV-200-CREATED-AT")
+            if exchange.contract == "2026-10-21":
+                ids += ("SRV-LIFECYCLE",)
             self._judge(ids, judge_model_body(exchange))
 
     def _judge(self, requirement_ids: tuple[str, ...], findings: list[Finding]) -> None:
         self.judged.update(requirement_ids)
+        self._new_judged.update(requirement_ids)
         for finding in findings:
             self.findings[finding.requirement_id].append(finding)
+            self._new_findings.append(finding)

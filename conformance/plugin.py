@@ -1,29 +1,41 @@
-"""The pytest plugin: options, fixtures, per-requirement verdicts, report and exit status.
+"""The pytest plugin: options, fixtures, per-requirement verdicts, reports and exit status.
 
-It only wires pytest to the modules that do the work (settings, run, checks, results). Loaded
-through the ``pytest11`` entry point, it stays inert in a user's own test session except for the
-fixtures and helpers it offers, until a test that names a requirement runs.
+It only wires pytest to the modules that do the work (settings, run, checks, results, baseline).
+Loaded through the ``pytest11`` entry point, it stays inert in a user's own test session except for
+the fixtures and helpers it offers, until a test that names a requirement runs.
+
+Verdicts travel with pytest's own reports (the ``conformance_payload`` attribute), so that a run
+split over pytest-xdist workers is judged exactly like a run in one process.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Generator, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from . import registry
+from .baseline import BaselineError, load_baseline, write_baseline
 from .failures import Blocked, ConformanceFailure
 from .results import ItemResult, Results, item_from_exception
 from .run import KeyRejected, ServerRun, TargetUnreachable, start
 from .settings import Settings, SettingsError, add_options, resolve
-from .target import Target
+from .target import BudgetExhausted, Target, Throttled
 
 __all__ = ["conformance_reference_server", "conformance_run", "conformance_settings", "conformance_target"]
+
+# Record and replay of the suite (--conformance-cassettes); inert without that option. The client
+# suite's wiring (conformance.client.plugin) is inert unless a client is given or its suite is run.
+pytest_plugins = ("conformance.cassettes.suite", "conformance.client.plugin")
 
 RESULTS = pytest.StashKey[Results]()
 RUN = pytest.StashKey[ServerRun]()
 SETTINGS = pytest.StashKey[Settings]()
+CONTEXT = pytest.StashKey[dict[str, Any]]()
+SENT = pytest.StashKey[int]()
 
 EXIT_USAGE = 2
 EXIT_UNREACHABLE = 3
@@ -41,6 +53,21 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers", "every_response: judges all the traffic of the run, so it runs after every other check"
     )
     config.stash[RESULTS] = Results("server")
+    config.stash[CONTEXT] = {}
+    config.pluginmanager.register(_Collector(config), "conformance-collector")
+    if config.pluginmanager.hasplugin("xdist") and not hasattr(config, "workerinput"):
+        config.pluginmanager.register(_ShareSeedWithWorkers(config), "conformance-xdist-seed")
+
+
+class _ShareSeedWithWorkers:
+    """Every pytest-xdist worker uses the controller's seed: one run, one seed."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+
+    def pytest_configure_node(self, node: Any) -> None:
+        if _suite_selected(self.config):
+            node.workerinput["conformance_seed"] = _settings(self.config).seed
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -48,12 +75,25 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=lambda item: item.get_closest_marker("every_response") is not None)
 
 
+def _usage_error(message: str) -> None:
+    pytest.exit(f"models-conformance: usage error: {message}", returncode=EXIT_USAGE)
+
+
 def _settings(config: pytest.Config) -> Settings:
     if SETTINGS not in config.stash:
         try:
-            config.stash[SETTINGS] = resolve(config)
+            settings = resolve(config)
         except SettingsError as exc:
-            pytest.exit(f"models-conformance: usage error: {exc}", returncode=EXIT_USAGE)
+            _usage_error(str(exc))
+        worker_seed = getattr(config, "workerinput", {}).get("conformance_seed")
+        if worker_seed is not None:
+            settings = dataclasses.replace(settings, seed=int(worker_seed))
+        if settings.baseline:
+            try:
+                config.stash[RESULTS].baseline = load_baseline(settings.baseline)
+            except BaselineError as exc:
+                _usage_error(str(exc))
+        config.stash[SETTINGS] = settings
     return config.stash[SETTINGS]
 
 
@@ -70,11 +110,15 @@ def conformance_run(pytestconfig: pytest.Config, conformance_settings: Settings)
         run = start(conformance_settings)
     except TargetUnreachable as exc:
         pytest.exit(f"models-conformance: cannot reach the target: {exc}", returncode=EXIT_UNREACHABLE)
-    except KeyRejected as exc:
-        pytest.exit(f"models-conformance: usage error: {exc}", returncode=EXIT_USAGE)
-    except ValueError as exc:
-        pytest.exit(f"models-conformance: usage error: {exc}", returncode=EXIT_USAGE)
+    except (KeyRejected, ValueError) as exc:
+        _usage_error(str(exc))
+    except (Throttled, BudgetExhausted) as exc:
+        # No verdict is possible: like an unreachable target, and never a green run.
+        pytest.exit(
+            f"models-conformance: the target cannot be tested now: {exc}", returncode=EXIT_UNREACHABLE
+        )
     pytestconfig.stash[RUN] = run
+    pytestconfig.stash[SENT] = 0
     try:
         yield run
     finally:
@@ -105,29 +149,90 @@ def _requirement_id(item: pytest.Item) -> str | None:
     return requirement_id
 
 
+def _item_result(
+    item: pytest.Item, report: pytest.TestReport, exc: BaseException | None
+) -> ItemResult | None:
+    requirement_id = _requirement_id(item)
+    if requirement_id is None or not (report.when == "call" or report.outcome != "passed"):
+        return None
+    if isinstance(exc, (Throttled, BudgetExhausted)):
+        # Not a verdict on the requirement: the target asked us to slow down, or the budget is spent.
+        report.outcome = "skipped"
+        report.longrepr = (str(item.path), item.location[1] or 0, f"Skipped: {exc}")
+        return ItemResult(
+            item.nodeid, requirement_id, "skipped", str(exc), throttled=isinstance(exc, Throttled)
+        )
+    if isinstance(exc, Blocked):
+        report.outcome = "skipped"
+        report.longrepr = (str(item.path), item.location[1] or 0, f"Skipped: {exc}")
+    if isinstance(exc, ConformanceFailure) and report.failed:
+        # The failure explains itself (requirement, path, values, reproduction); the source does not.
+        report.longrepr = str(exc)
+    if report.outcome == "failed" and exc is not None:
+        return item_from_exception(item.nodeid, requirement_id, exc)
+    if report.outcome == "skipped":
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        return ItemResult(item.nodeid, requirement_id, "skipped", reason.removeprefix("Skipped: "))
+    if report.when != "call":
+        return None
+    return ItemResult(item.nodeid, requirement_id, "passed")
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, Any]:
     report: pytest.TestReport = yield
-    requirement_id = _requirement_id(item)
-    if requirement_id is None:
-        return report
-    excinfo = call.excinfo
-    if excinfo is not None and isinstance(excinfo.value, ConformanceFailure) and report.failed:
-        # The failure explains itself (requirement, path, values, reproduction); the source does not.
-        report.longrepr = str(excinfo.value)
-    if excinfo is not None and isinstance(excinfo.value, Blocked):
-        report.outcome = "skipped"
-        report.longrepr = (str(item.path), item.location[1] or 0, f"Skipped: {excinfo.value}")
-    results = item.config.stash[RESULTS]
-    if report.when == "call" or (report.when == "setup" and report.outcome != "passed"):
-        if report.outcome == "failed" and excinfo is not None:
-            results.add(item_from_exception(item.nodeid, requirement_id, excinfo.value))
-        elif report.outcome == "skipped":
-            reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
-            results.add(ItemResult(item.nodeid, requirement_id, "skipped", reason.removeprefix("Skipped: ")))
-        else:
-            results.add(ItemResult(item.nodeid, requirement_id, "passed"))
+    config = item.config
+    payload: dict[str, Any] = {}
+    result = _item_result(item, report, call.excinfo.value if call.excinfo is not None else None)
+    if result is not None:
+        payload["item"] = result.as_dict()
+    run = config.stash.get(RUN, None)
+    if run is not None:
+        findings, judged = run.observations.drain()
+        sent = run.target.requests_sent - config.stash[SENT]
+        config.stash[SENT] = run.target.requests_sent
+        if findings or judged or sent:
+            payload["observed"] = {"findings": findings, "judged": judged, "requests": sent}
+            payload["context"] = _run_context(run)
+    if payload:
+        report.conformance_payload = payload  # type: ignore[attr-defined]
     return report
+
+
+class _Collector:
+    """Collects verdicts where pytest collects reports: in this process, or on the xdist controller."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        payload = getattr(report, "conformance_payload", None)
+        if not payload:
+            return
+        results = self.config.stash[RESULTS]
+        if "item" in payload:
+            results.add(ItemResult.from_dict(payload["item"]))
+        if "observed" in payload:
+            observed = payload["observed"]
+            results.add_observed(observed["findings"], observed["judged"])
+            context = self.config.stash[CONTEXT]
+            context["requests_sent"] = context.get("requests_sent", 0) + observed["requests"]
+            context.update(payload["context"])
+
+
+def _run_context(run: ServerRun) -> dict[str, Any]:
+    target = run.target
+    return {
+        "target": {
+            "base_url": target.base_url,
+            "reference_server": run.reference,
+            "models": list(run.models),
+            "aliases": list(run.aliases),
+            "discovered_from": run.discovered_from,
+        },
+        "description": run.describe(),
+        "throttling": {"answers": target.throttled, "waited_s": round(target.throttle_waited, 3)},
+    }
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
@@ -135,10 +240,16 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
         return []
     settings = _settings(config)
     target = settings.base_url or "the embedded reference server"
-    return [
+    lines = [
         f"conformance: target {target}, contract {settings.contract}, seed {settings.seed} "
         f"(reproduce with --conformance-seed {settings.seed})"
     ]
+    if settings.profile != "default" or settings.max_requests or settings.rate:
+        lines.append(
+            f"conformance: profile {settings.profile}, request budget {settings.max_requests or 'none'}, "
+            f"rate limit {f'{settings.rate}/s' if settings.rate else 'none'}"
+        )
+    return lines
 
 
 def _suite_selected(config: pytest.Config) -> bool:
@@ -148,17 +259,26 @@ def _suite_selected(config: pytest.Config) -> bool:
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
     results = config.stash[RESULTS]
-    if not results.items:
+    if results.empty:
         return
     terminalreporter.section("conformance: requirements")
     for line in results.table():
         terminalreporter.write_line(line)
-    run = config.stash.get(RUN, None)
-    if run is not None:
-        terminalreporter.write_line(f"tested {run.describe()}")
+    context = config.stash[CONTEXT]
+    settings = config.stash.get(SETTINGS, None)
+    if "description" in context:
+        terminalreporter.write_line(f"tested {context['description']}")
+    if settings is not None:
+        budget = f" of a budget of {settings.max_requests}" if settings.max_requests else ""
+        throttling = context.get("throttling", {})
+        throttled = (
+            f"; the target throttled {throttling['answers']} answer(s), {throttling['waited_s']} s waited"
+            if throttling.get("answers")
+            else ""
+        )
         terminalreporter.write_line(
-            f"requests sent: {run.target.requests_sent}; seed {run.settings.seed} "
-            f"(reproduce with --conformance-seed {run.settings.seed})"
+            f"requests sent: {context.get('requests_sent', 0)}{budget}{throttled}; seed {settings.seed} "
+            f"(reproduce with --conformance-seed {settings.seed})"
         )
 
 
@@ -166,22 +286,45 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     config = session.config
     results = config.stash[RESULTS]
-    if not results.items:
+    if results.empty or hasattr(config, "workerinput"):
         return
-    run = config.stash.get(RUN, None)
-    settings = config.stash.get(SETTINGS, None)
-    if settings is not None and settings.report_json:
-        results.write_json(settings.report_json, **_context(run, settings))
+    settings = _settings(config)
+    _write_outputs(results, settings, config.stash[CONTEXT])
     suite_only = all(_requirement_id(item) is not None for item in session.items)
     if suite_only and exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
-        # MUST failures fail the run; SHOULD and MAY failures are reported only.
-        session.exitstatus = 1 if results.summary()["must_failed"] else 0
+        # MUST failures and stale baseline entries fail the run; SHOULD and MAY failures are reported only.
+        session.exitstatus = 1 if results.fails_run() else 0
 
 
-def _context(run: ServerRun | None, settings: Settings) -> dict[str, Any]:
-    target: dict[str, Any] = {"base_url": settings.base_url, "reference_server": settings.base_url is None}
-    context: dict[str, Any] = {"target": target, "contract": settings.contract, "seed": settings.seed}
-    if run is not None:
-        target.update(base_url=run.target.base_url, models=list(run.models), aliases=list(run.aliases))
-        context["requests_sent"] = run.target.requests_sent
-    return context
+def _write_outputs(results: Results, settings: Settings, context: dict[str, Any]) -> None:
+    report_context: dict[str, Any] = {
+        "target": context.get(
+            "target", {"base_url": settings.base_url, "reference_server": not settings.base_url}
+        ),
+        "contract": settings.contract,
+        "seed": settings.seed,
+        "profile": settings.profile,
+        "requests_sent": context.get("requests_sent", 0),
+        "max_requests": settings.max_requests,
+        "throttling": context.get("throttling", {"answers": 0, "waited_s": 0}),
+    }
+    if results.baseline is not None:
+        report_context["baseline"] = results.baseline.path
+    if settings.report_json:
+        results.write_json(settings.report_json, **report_context)
+    if settings.report_html or settings.report_markdown:
+        from .reports import render_html, render_markdown
+
+        report = results.report(**report_context)
+        if settings.report_html:
+            Path(settings.report_html).write_text(render_html(report), encoding="utf-8")
+        if settings.report_markdown:
+            Path(settings.report_markdown).write_text(render_markdown(report), encoding="utf-8")
+    if settings.write_baseline:
+        failing = ("failed", "expected-failure")
+        failed = [
+            r.requirement.id
+            for r in results.by_requirement()
+            if r.outcome in failing and not r.stale_baseline
+        ]
+        write_baseline(settings.write_baseline, failed)

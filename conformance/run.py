@@ -73,7 +73,15 @@ def _start(settings: Settings, stack: contextlib.ExitStack) -> ServerRun:
         base_url = stack.enter_context(spawn(["--api-key", REFERENCE_KEY])).url
         aliases = aliases or tuple(default_catalog().aliases)
         api_key = api_key or REFERENCE_KEY
-    target = Target(base_url, api_key or REFERENCE_KEY, settings.contract, timeout=settings.timeout)
+    target = Target(
+        base_url,
+        api_key or REFERENCE_KEY,
+        settings.contract,
+        timeout=settings.timeout,
+        max_requests=settings.max_requests,
+        rate=settings.rate,
+        max_throttle_wait=settings.max_throttle_wait,
+    )
     stack.callback(target.close)
     preferred_rejected = _choose_auth_form(target)
     models, source = _discover(target, settings)

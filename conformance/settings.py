@@ -11,7 +11,14 @@ import pytest
 
 from .schemas import CONTRACTS, DEFAULT_CONTRACT
 
-__all__ = ["OPTIONS", "Settings", "SettingsError", "add_options", "resolve"]
+__all__ = ["OPTIONS", "PROFILES", "Settings", "SettingsError", "add_options", "resolve"]
+
+
+# Defaults per profile. "live" is for real, rate-limited, paid endpoints: small enough for a free-tier key.
+PROFILES: dict[str, dict[str, Any]] = {
+    "default": {"examples": 100, "timeout": 10, "max-throttle-wait": 60},
+    "live": {"examples": 20, "timeout": 30, "max-throttle-wait": 120, "max-requests": 150, "rate": 1.0},
+}
 
 
 class SettingsError(ValueError):
@@ -57,7 +64,15 @@ OPTIONS = (
     Option("alias", "CONFORMANCE_ALIASES", "an alias the target must resolve (repeat)", multiple=True),
     Option("report-json", "CONFORMANCE_REPORT_JSON", "write the JSON report to this path"),
     Option("seed", "CONFORMANCE_SEED", "seed for generated cases (printed on every run)"),
-    Option("examples", "CONFORMANCE_EXAMPLES", "generated model ids per property (default 100)"),
+    Option("report-html", "CONFORMANCE_REPORT_HTML", "write a self-contained HTML report to this path"),
+    Option("report-markdown", "CONFORMANCE_REPORT_MARKDOWN", "write a Markdown summary to this path"),
+    Option("baseline", "CONFORMANCE_BASELINE", "expected failures (YAML or JSON): id, reason, expires"),
+    Option("write-baseline", None, "write this run's failures as a starting baseline to this path"),
+    Option("profile", "CONFORMANCE_PROFILE", "default or live (a budget, a rate limit and longer timeouts)"),
+    Option("max-requests", "CONFORMANCE_MAX_REQUESTS", "request budget of the run (live profile: 150)"),
+    Option("rate", "CONFORMANCE_RATE", "at most this many requests per second (live profile: 1)"),
+    Option("max-throttle-wait", None, "total seconds to wait on 429/529 answers (default 60, live 120)"),
+    Option("examples", "CONFORMANCE_EXAMPLES", "generated model ids per property (default 100, live 20)"),
     Option("timeout", "CONFORMANCE_TIMEOUT", "per-request timeout in seconds (default 10)"),
 )
 
@@ -90,6 +105,14 @@ class Settings:
     seed: int
     examples: int
     timeout: float
+    profile: str = "default"
+    max_requests: int | None = None
+    rate: float | None = None
+    max_throttle_wait: float = 60.0
+    baseline: str | None = None
+    write_baseline: str | None = None
+    report_html: str | None = None
+    report_markdown: str | None = None
     sources: dict[str, str] = field(default_factory=dict, compare=False)
 
 
@@ -133,6 +156,15 @@ def resolve(config: pytest.Config) -> Settings:
         raise SettingsError(f"--conformance-contract must be one of {', '.join(CONTRACTS)}; got {contract!r}")
     by_name = {option.name: option for option in OPTIONS}
     seed = raw["seed"]
+    profile = raw["profile"] or "default"
+    if profile not in PROFILES:
+        raise SettingsError(f"--conformance-profile must be one of {', '.join(PROFILES)}; got {profile!r}")
+    defaults = PROFILES[profile]
+
+    def number(name: str, kind: type[int] | type[float], low: float, high: float) -> Any:
+        value = raw[name] if raw[name] is not None else defaults.get(name)
+        return None if value is None else _number(by_name[name], value, kind, low, high)
+
     return Settings(
         base_url=raw["base-url"],
         api_key=raw["api-key"],
@@ -141,7 +173,15 @@ def resolve(config: pytest.Config) -> Settings:
         aliases=tuple(raw["alias"] or ()),
         report_json=raw["report-json"],
         seed=(_number(by_name["seed"], seed, int, 0, 2**63) if seed is not None else random.randrange(2**32)),
-        examples=_number(by_name["examples"], raw["examples"] or 100, int, 1, 100_000),
-        timeout=_number(by_name["timeout"], raw["timeout"] or 10, float, 0.1, 600),
+        examples=number("examples", int, 1, 100_000),
+        timeout=number("timeout", float, 0.1, 600),
+        profile=profile,
+        max_requests=number("max-requests", int, 1, 10**9),
+        rate=number("rate", float, 0.01, 100_000),
+        max_throttle_wait=number("max-throttle-wait", float, 0, 86_400),
+        baseline=raw["baseline"],
+        write_baseline=raw["write-baseline"],
+        report_html=raw["report-html"],
+        report_markdown=raw["report-markdown"],
         sources=sources,
     )

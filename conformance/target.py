@@ -6,6 +6,8 @@ and dot segments reach the server byte for byte as the check wrote them.
 
 from __future__ import annotations
 
+import email.utils
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
@@ -15,7 +17,18 @@ import httpx
 
 from .exchange import Exchange, Request, Response, register_secret
 
-__all__ = ["PROBE_KEY", "AuthForm", "Target", "TargetUnreachable", "auth_headers", "encode_segment"]
+__all__ = [
+    "PROBE_KEY",
+    "THROTTLE_STATUSES",
+    "AuthForm",
+    "BudgetExhausted",
+    "Target",
+    "TargetUnreachable",
+    "Throttled",
+    "auth_headers",
+    "encode_segment",
+    "retry_delay",
+]
 
 AuthForm = Literal["x-api-key", "bearer"]
 # The credential form each contract version's SDKs send (FACTS.md: SDK 1.x / 2.x).
@@ -25,6 +38,18 @@ USER_AGENT = "models-api-conformance"
 
 class TargetUnreachable(Exception):
     """The target did not answer at the transport level (refused, DNS, TLS, timeout)."""
+
+
+class BudgetExhausted(Exception):
+    """The run has sent as many requests as it may (--max-requests): the remaining checks are skipped."""
+
+
+class Throttled(Exception):
+    """The target keeps answering 429/529 beyond the run's wait bound: not a verdict on the check."""
+
+
+# Statuses that mean "slow down" rather than "wrong": honoured, retried, reported apart.
+THROTTLE_STATUSES = frozenset({429, 529})
 
 
 def encode_segment(model_id: str) -> str:
@@ -49,6 +74,13 @@ class Target:
     auth_form: AuthForm | None = None
     observers: list[Callable[[Exchange, bool], None]] = field(default_factory=list)
     requests_sent: int = 0
+    max_requests: int | None = None  # the request budget of the run (live runs); None: unbounded
+    rate: float | None = None  # at most this many requests per second; None: as fast as it answers
+    max_throttle_wait: float = 60.0  # total seconds the run may wait on 429/529 answers
+    throttled: int = 0  # 429/529 answers received
+    throttle_waited: float = 0.0
+    sleep: Callable[[float], None] = field(default=time.sleep, repr=False)
+    _next_slot: float = field(default=0.0, repr=False)
     _client: httpx.Client | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
@@ -106,28 +138,57 @@ class Target:
         """Send one request with the exact request target ``raw_target`` (relative to the base URL)."""
         target = self._prefix + raw_target
         request = Request.make(method, self.base_url, target, headers, body)
-        url = httpx.URL(self.base_url + "/")
-        try:
-            http_request = self.client.build_request(
-                method,
-                url,
-                headers=dict(headers),
-                content=body or None,
-                extensions={"target": target.encode("ascii")},
-            )
-            self.requests_sent += 1
-            http_response = self.client.send(http_request)
-        except httpx.TransportError as exc:
-            raise TargetUnreachable(
-                f"{method} {self.base_url}{target}: {describe_transport_error(exc)}"
-            ) from exc
-        response = Response.make(
-            http_response.status_code, http_response.headers.multi_items(), http_response.content
-        )
+        while True:
+            response = self._send_once(request)
+            if response.status not in THROTTLE_STATUSES:
+                break
+            self._wait_after_throttle(response)
         exchange = Exchange(request, response, contract=self.contract)
         for observe in self.observers:
             observe(exchange, model_body)
         return exchange
+
+    def _send_once(self, request: Request) -> Response:
+        if self.max_requests is not None and self.requests_sent >= self.max_requests:
+            raise BudgetExhausted(f"the request budget of {self.max_requests} is spent (--max-requests)")
+        self._pace()
+        try:
+            http_request = self.client.build_request(
+                request.method,
+                httpx.URL(self.base_url + "/"),
+                headers=dict(request.headers),
+                content=request.body or None,
+                extensions={"target": request.target.encode("ascii")},
+            )
+            self.requests_sent += 1
+            http_response = self.client.send(http_request)
+        except httpx.TransportError as exc:
+            cause = describe_transport_error(exc)
+            raise TargetUnreachable(f"{request.method} {request.url}: {cause}") from exc
+        return Response.make(
+            http_response.status_code, http_response.headers.multi_items(), http_response.content
+        )
+
+    def _pace(self) -> None:
+        if not self.rate:
+            return
+        now = time.monotonic()
+        if now < self._next_slot:
+            self.sleep(self._next_slot - now)
+            now = self._next_slot
+        self._next_slot = now + 1.0 / self.rate
+
+    def _wait_after_throttle(self, response: Response) -> None:
+        self.throttled += 1
+        delay = retry_delay(response, attempt=self.throttled)
+        if self.throttle_waited + delay > self.max_throttle_wait:
+            raise Throttled(
+                f"target throttled: HTTP {response.status} asks to wait {delay:.1f} s, beyond the run's "
+                f"bound ({self.throttle_waited:.1f} of {self.max_throttle_wait:.0f} s waited; "
+                f"{self.throttled} throttled answers)"
+            )
+        self.throttle_waited += delay
+        self.sleep(delay)
 
     def retrieve(self, model_id: str, *, query: str = "", **header_options: object) -> Exchange:
         """GET /v1/models/{model_id} with ``model_id`` encoded as one segment; the model body is judged."""
@@ -136,6 +197,23 @@ class Target:
     def get(self, raw_target: str, *, model_body: bool = False, **header_options: object) -> Exchange:
         headers = self.default_headers(**header_options)  # type: ignore[arg-type]
         return self.send("GET", raw_target, headers, model_body=model_body)
+
+
+def retry_delay(response: Response, attempt: int) -> float:
+    """Seconds to wait before retrying a throttled request: retry-after-ms, retry-after, else backoff."""
+    for name, scale in (("retry-after-ms", 0.001), ("retry-after", 1.0)):
+        value = response.header(name)
+        if value is None:
+            continue
+        try:
+            return max(0.0, float(value) * scale)
+        except ValueError:
+            try:
+                when = email.utils.parsedate_to_datetime(value)
+            except (TypeError, ValueError):
+                continue
+            return max(0.0, when.timestamp() - time.time())
+    return min(30.0, float(2 ** min(attempt - 1, 5)))
 
 
 def describe_transport_error(exc: httpx.TransportError) -> str:

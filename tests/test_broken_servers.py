@@ -23,9 +23,10 @@ SUITE_ARGS = ["--examples", "40", "--seed", "20261125", "--timeout", "5"]
 
 
 def run_cli(*args: str, tmp_path: Path) -> tuple[int, dict[str, Any], str]:
+    tmp_path.mkdir(parents=True, exist_ok=True)
     report = tmp_path / "report.json"
     completed = subprocess.run(
-        [sys.executable, "-m", "conformance", "server", *args, "--report-json", str(report)],
+        [sys.executable, "-m", "conformance", "server", "--report-json", str(report), *args],
         capture_output=True,
         text=True,
         timeout=300,

@@ -96,8 +96,9 @@ def test_an_unknown_id_gets_404_not_found_error(conformance_target: Target) -> N
 @requirement("SRV-NO-5XX")
 def test_no_model_id_gets_a_5xx(conformance_run: ServerRun) -> None:
     target = conformance_run.target
+    run_seed = conformance_run.settings.seed
 
-    @seed(conformance_run.settings.seed)
+    @seed(run_seed)
     @settings(
         max_examples=conformance_run.settings.examples,
         deadline=None,
@@ -114,7 +115,8 @@ def test_no_model_id_gets_a_5xx(conformance_run: ServerRun) -> None:
         if status >= 500 or not (status == 200 or 400 <= status < 500):
             fail(
                 "SRV-NO-5XX",
-                f"a generated model_id got HTTP {status}",
+                f"the generated model_id {model_id[:80]!r} got HTTP {status} (seed {run_seed}: "
+                f"--seed {run_seed} reproduces the run)",
                 exchange,
                 path="status",
                 expected="200 or a 4xx error envelope",
