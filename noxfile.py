@@ -6,6 +6,7 @@ nox -s tests            # the suite's own tests
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
@@ -14,7 +15,7 @@ from pathlib import Path
 import nox
 
 nox.options.default_venv_backend = "uv|virtualenv"
-nox.options.sessions = ["lint", "typecheck", "tests", "conformance", "build"]
+nox.options.sessions = ["lint", "typecheck", "tests", "conformance", "replay", "build"]
 nox.options.error_on_missing_interpreters = False
 
 ROOT = Path(__file__).parent
@@ -34,6 +35,49 @@ def conformance(session: nox.Session) -> None:
     report = os.environ.get("CONFORMANCE_REPORT_JSON", str(Path(session.create_tmp()) / "conformance.json"))
     session.run("models-conformance", "server", "--report-json", report, *session.posargs)
     session.log(f"JSON report: {report}")
+
+
+@nox.session
+def replay(session: nox.Session) -> None:
+    """Replay cassettes offline: the server suite against no server at all, with the network blocked.
+
+    `nox -s replay` replays the project's own cassettes/reference; `nox -s replay -- DIR` replays DIR
+    (e.g. cassettes/live from `nox -s record`), with the settings it was recorded with. The check that
+    generates its requests (SRV-NO-5XX, hypothesis) is skipped: generated requests never match a recording.
+    """
+    session.install(".")
+    directory = session.posargs[0] if session.posargs else "cassettes/reference"
+    report = Path(session.create_tmp()) / "replay.json"
+    cassettes = [f"--conformance-cassettes={directory}", "--record-mode=none", "--block-network"]
+    session.run("models-conformance", "server", "--report-json", str(report), "--", *cassettes)
+    session.log(f"JSON report: {report}")
+
+
+@nox.session(default=False)
+def record(session: nox.Session) -> None:
+    """Opt-in, needs ANTHROPIC_API_KEY: record the server suite against `-- --base-url URL` once.
+
+    One cassette per replayable check goes to cassettes/live (or $CONFORMANCE_CASSETTES), scrubbed of
+    credentials, cookies and organisation ids, then scanned: a cassette still holding a secret is
+    deleted and the session fails. Other arguments go to `models-conformance server`. Then:
+    `nox -s replay -- cassettes/live` and `models-conformance cassettes check cassettes/live`.
+    """
+    if not os.environ.get("ANTHROPIC_API_KEY"):
+        session.error("record needs a key: export ANTHROPIC_API_KEY=... (it is never written to a cassette)")
+    if not any(arg.startswith("--base-url") for arg in session.posargs):
+        session.error("record needs the target: nox -s record -- --base-url https://api.anthropic.com")
+    session.install(".")
+    directory = Path(os.environ.get("CONFORMANCE_CASSETTES", "cassettes/live"))
+    cassettes = [f"--conformance-cassettes={directory}", "--record-mode=rewrite"]
+    # 1 is a MUST failure of the target: its traffic is recorded all the same.
+    session.run("models-conformance", "server", *session.posargs, "--", *cassettes, success_codes=[0, 1])
+    run_file = directory / "conformance-run.json"
+    if not run_file.is_file():
+        session.error(f"nothing was recorded into {directory}")
+    rejected = json.loads(run_file.read_text())["rejected"]
+    if rejected:
+        session.error(f"cassettes held secrets and were deleted: {'; '.join(rejected)}")
+    session.log(f"recorded into {directory}; replay with: nox -s replay -- {directory}")
 
 
 @nox.session
@@ -76,3 +120,45 @@ def build(session: nox.Session) -> None:
                 "print('schemas in wheel:', d)",
                 external=True,
             )
+
+
+@nox.session(default=False)
+def live(session: nox.Session) -> None:
+    """Opt-in, needs ANTHROPIC_API_KEY: the server suite against the live API, with the live profile.
+
+    A request budget, a client-side rate limit and bounded waits on 429/529 keep it safe for a
+    free-tier key. `nox -s live -- --base-url URL` tests another endpoint the same way.
+    """
+    if not os.environ.get("ANTHROPIC_API_KEY"):
+        session.error("live needs a key: export ANTHROPIC_API_KEY=... (it never appears in any output)")
+    session.install(".")
+    target = (
+        []
+        if any(a.startswith("--base-url") for a in session.posargs)
+        else ["--base-url", "https://api.anthropic.com"]
+    )
+    report = Path(session.create_tmp()) / "live.json"
+    session.run(
+        "models-conformance",
+        "server",
+        "--profile",
+        "live",
+        "--report-json",
+        str(report),
+        *target,
+        *session.posargs,
+    )
+    session.log(f"JSON report: {report}")
+
+
+@nox.session(default=False)
+def bench(session: nox.Session) -> None:
+    """Opt-in: the suite and the reference server against their peers; writes benchmarks/RESULTS.md.
+
+    Schemathesis (positive mode) and a raw httpx loop for the property phase, Prism (when Node is on
+    PATH) under wrk (when on PATH, else an async httpx load) for the server, validation per response,
+    and the default server and client runs. Loopback only; options: `nox -s bench -- --help`.
+    """
+    session.install(".", "schemathesis>=4,<5", "anthropic")
+    cache = Path(session.cache_dir) / "bench"  # keeps the Prism install between runs
+    session.run("python", "benchmarks/bench.py", "--cache", str(cache), *session.posargs)

@@ -9,7 +9,7 @@ import sys
 import threading
 from types import FrameType
 
-from .app import create_app
+from .app import ASGIApp, create_app
 from .catalog import CatalogError, default_catalog, load_catalog
 from .server import is_loopback, serve
 
@@ -43,6 +43,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="answer 200 with a made-up model for ids the catalog lacks, instead of 404",
     )
+    parser.add_argument(
+        "--replay",
+        nargs="+",
+        metavar="PATH",
+        help="serve the responses recorded in these cassettes (files or folders; vcrpy, Ruby VCR, R vcr), "
+        "matched on method and path, instead of the catalog",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -55,7 +62,16 @@ def run(args: argparse.Namespace) -> int:
     if not is_loopback(host):
         # Explicitly asked for with --host: allowed, but said out loud, since a mock accepts any key.
         print(f"{PROG}: warning: listening on {host}, which is not a loopback address", file=sys.stderr)
-    app = create_app(catalog, api_keys=args.api_key, permissive=args.permissive)
+    app: ASGIApp
+    if args.replay:
+        from ..cassettes.replay import ReplayError, create_replay_app
+
+        try:
+            app = create_replay_app(args.replay)
+        except ReplayError as error:
+            return _fail(str(error))
+    else:
+        app = create_app(catalog, api_keys=args.api_key, permissive=args.permissive)
 
     def ready(url: str) -> None:
         print(f"listening on {url}", flush=True)

@@ -1,0 +1,30 @@
+"""Cassettes: record the server suite's traffic, replay it, and judge any recording against the contract.
+
+- :func:`check` judges vcrpy / pytest-recording and Ruby VCR / R vcr cassettes (``models-conformance
+  cassettes check``);
+- :func:`scan_cassette` finds credentials left in a cassette (CAS-NO-SECRETS);
+- :func:`vcr_config` is the vcrpy configuration that scrubs credentials while recording;
+- :func:`create_replay_app` serves recorded responses (``models-conformance mock --replay``).
+"""
+
+from __future__ import annotations
+
+from .formats import Cassette, CassetteError, Interaction, load
+from .judge import JUDGED, CheckRun, check
+from .record import vcr_config
+from .replay import create_replay_app
+from .scan import Leak, scan_cassette
+
+__all__ = [
+    "JUDGED",
+    "Cassette",
+    "CassetteError",
+    "CheckRun",
+    "Interaction",
+    "Leak",
+    "check",
+    "create_replay_app",
+    "load",
+    "scan_cassette",
+    "vcr_config",
+]

@@ -1,0 +1,91 @@
+"""``models-conformance cassettes check PATH...``: judge recordings against the contract.
+
+Exit status: 0 no MUST requirement failed, 1 one did, 2 a usage error or a file that could not be
+read as a cassette (the other files are still judged and reported).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from ..schemas import CONTRACTS, DEFAULT_CONTRACT
+from .judge import check
+
+__all__ = ["PROG", "add_arguments", "cassette_files", "run"]
+
+PROG = "models-conformance cassettes check"
+EXIT_USAGE = 2
+SUFFIXES = (".yaml", ".yml")
+SHOWN_FAILURES = 25
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="cassette files, or folders searched for *.yaml and *.yml "
+        "(vcrpy, pytest-recording, Ruby VCR, R vcr)",
+    )
+    parser.add_argument("--report-json", metavar="PATH", help="write the JSON report here")
+    parser.add_argument(
+        "--contract",
+        choices=CONTRACTS,
+        default=DEFAULT_CONTRACT,
+        help="contract version where a recording does not show the anthropic-version sent "
+        f"(default {DEFAULT_CONTRACT})",
+    )
+
+
+def cassette_files(paths: list[str]) -> tuple[list[Path], list[str]]:
+    """The files to judge, and one usage problem per path that names none."""
+    files: list[Path] = []
+    problems: list[str] = []
+    for name in paths:
+        path = Path(name)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.suffix in SUFFIXES and p.is_file())
+            if not found:
+                problems.append(f"{name} holds no {' or '.join('*' + s for s in SUFFIXES)} file")
+            files.extend(found)
+        elif path.exists():
+            files.append(path)
+        else:
+            problems.append(f"no such file or folder: {name}")
+    return files, problems
+
+
+def run(args: argparse.Namespace) -> int:
+    files, problems = cassette_files(args.paths)
+    if problems:
+        for problem in problems:
+            print(f"{PROG}: error: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    started = time.perf_counter()
+    result = check(files, args.contract)
+    elapsed = time.perf_counter() - started
+    for summary in result.files:
+        print(summary.describe())
+    print()
+    for line in result.results.table():
+        print(line)
+    if result.failures:
+        print("\nfailures:")
+        stated: set[str] = set()
+        for located in result.failures[:SHOWN_FAILURES]:
+            lines = located.render().splitlines()
+            if located.finding.requirement_id in stated:  # its statement and source were shown above
+                lines = [line for line in lines if not line.startswith(("  requirement: ", "  source: "))]
+            stated.add(located.finding.requirement_id)
+            print("\n".join(lines))
+        if len(result.failures) > SHOWN_FAILURES:
+            print(f"(and {len(result.failures) - SHOWN_FAILURES} more; see --report-json)")
+    print(f"\njudged {len(files)} file(s) in {elapsed:.2f} s")
+    if args.report_json:
+        result.results.write_json(args.report_json, files=[summary.as_dict() for summary in result.files])
+    if result.results.summary()["must_failed"]:
+        return 1
+    return EXIT_USAGE if result.unreadable else 0

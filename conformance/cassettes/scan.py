@@ -1,0 +1,158 @@
+"""CAS-NO-SECRETS: find anything in a cassette that looks like a credential.
+
+What counts (the requirement's statement): an ``x-api-key``/``authorization`` value other than a
+redaction placeholder, any cookie or set-cookie, an organisation id, and text that looks like a key
+(``sk-ant-…``, a bearer token and a few other well-known key shapes) in any header, query string or
+body, compressed bodies included. The file's raw text is searched as well, so a key in a YAML comment
+or in a field no reader knows is found too.
+
+A value found is registered with :func:`conformance.exchange.register_secret`, so that no report,
+failure message or curl reproduction made later in the process prints it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from ..exchange import register_secret
+from ..failures import Finding
+from .formats import Cassette, Interaction
+
+__all__ = ["KEY_PATTERNS", "Leak", "is_placeholder", "scan_cassette", "scan_lines", "scan_text"]
+
+REQUIREMENT = "CAS-NO-SECRETS"
+
+KEY_PATTERNS: dict[str, re.Pattern[str]] = {
+    "an Anthropic API key (sk-ant-…)": re.compile(r"sk-ant-[A-Za-z0-9_-]{8,}"),
+    "a bearer token": re.compile(r"(?i)\bbearer\s+([A-Za-z0-9._~+/-]{20,}=*)"),
+    "a secret key (sk-…)": re.compile(r"\bsk-(?!ant-)[A-Za-z0-9_-]{20,}"),
+    "an AWS access key id": re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"),
+    "a GitHub token": re.compile(r"\bgh[pousr]_[A-Za-z0-9]{36,}\b"),
+    "a Google API key": re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b"),
+}
+CREDENTIAL_HEADERS = frozenset(
+    {"x-api-key", "authorization", "proxy-authorization", "api-key", "x-goog-api-key"}
+)
+COOKIE_HEADERS = frozenset({"cookie", "set-cookie"})
+_ORGANISATION_HEADER = re.compile(r"organi[sz]ation")
+_CREDENTIAL_QUERY = re.compile(
+    r"(?i)^(?:x[-_])?(?:api[-_]?key|key|token|access[-_]?token|auth|authorization|secret)$"
+)
+_PLACEHOLDER = re.compile(
+    r"""^(?:
+        <[^<>]*> | \[[^\[\]]*\] | \{\{?[^{}]*\}?\} | \$\{?[A-Za-z_][A-Za-z0-9_]*\}?  # <K> [REDACTED] {{k}} $K
+      | \*+ | [xX]+ | -+ | [A-Z]+(?:_[A-Z]+)*                                  # *** xxxx TOKEN API_KEY
+      | (?i:redacted|filtered|scrubbed|masked|hidden|removed|dummy|placeholder)
+    )$""",
+    re.VERBOSE,
+)
+_AUTH_SCHEMES = frozenset({"bearer", "basic", "token", "digest"})
+
+
+def is_placeholder(value: str) -> bool:
+    """Whether ``value`` is empty or a redaction placeholder such as ``[REDACTED]`` or ``<API_KEY>``."""
+    value = value.strip()
+    return not value or bool(_PLACEHOLDER.match(value))
+
+
+def _mask(value: str) -> str:
+    shown = value[:6] if len(value) >= 16 else value[:2]
+    return f"{shown}… ({len(value)} characters, the rest withheld)"
+
+
+@dataclass(frozen=True)
+class Leak:
+    where: str  # e.g. "request.headers.x-api-key", "response.body", "line 12"
+    what: str  # what it looks like
+    value: str  # the secret itself: never printed, only registered for redaction
+    interaction: int | None = None
+
+    def finding(self) -> Finding:
+        return Finding(
+            REQUIREMENT,
+            f"{self.where} holds {self.what}",
+            path=self.where,
+            expected="no credential (a redaction placeholder such as [REDACTED], or nothing)",
+            received=_mask(self.value),
+        )
+
+
+def scan_text(text: str, where: str = "text", interaction: int | None = None) -> Iterator[Leak]:
+    """Every key-shaped string in ``text``."""
+    for what, pattern in KEY_PATTERNS.items():
+        for match in pattern.finditer(text):
+            value = match.group(match.lastindex or 0)
+            if not is_placeholder(value):
+                yield Leak(where, what, value, interaction)
+
+
+def _credential_token(name: str, value: str) -> str:
+    """The credential in a header value: an Authorization value without its scheme."""
+    if not name.endswith("authorization"):
+        return value
+    parts = value.split()
+    if len(parts) == 1 and parts[0].lower() in _AUTH_SCHEMES:
+        return ""
+    return parts[-1] if parts else ""
+
+
+def _header_leaks(side: str, headers: Iterable[tuple[str, str]], index: int) -> Iterator[Leak]:
+    for name, value in headers:
+        where = f"{side}.headers.{name}"
+        if name in CREDENTIAL_HEADERS:
+            if not is_placeholder(_credential_token(name, value)):
+                yield Leak(where, "a credential, not a redaction placeholder", value, index)
+                continue
+        elif name in COOKIE_HEADERS and not is_placeholder(value):
+            yield Leak(where, "a cookie", value, index)
+            continue
+        elif _ORGANISATION_HEADER.search(name) and not is_placeholder(value):
+            yield Leak(where, "an organisation id", value, index)
+            continue
+        yield from scan_text(value, where, index)
+
+
+def _interaction_leaks(interaction: Interaction) -> Iterator[Leak]:
+    index = interaction.index
+    request = interaction.exchange.request
+    response = interaction.exchange.response
+    query = urlsplit(request.target).query
+    for name, value in parse_qsl(query, keep_blank_values=True):
+        if _CREDENTIAL_QUERY.match(name) and not is_placeholder(value):
+            yield Leak(f"request.uri query parameter {name!r}", "a credential in the URL", value, index)
+    yield from scan_text(unquote(request.target), "request.uri", index)
+    yield from _header_leaks("request", request.headers, index)
+    yield from scan_text(request.body.decode("utf-8", "replace"), "request.body", index)
+    yield from _header_leaks("response", response.headers, index)
+    yield from scan_text(response.body.decode("utf-8", "replace"), "response.body", index)
+
+
+def scan_lines(text: str, known: Iterable[str] = ()) -> list[Leak]:
+    """Key-shaped strings in a file's raw text, by line, except values already in ``known``.
+
+    Works on any text, so a file that cannot be read as a cassette is still scanned.
+    """
+    found = set(known)
+    leaks = []
+    for line_number, line in enumerate(text.splitlines(), 1):
+        for leak in scan_text(line, f"line {line_number}"):
+            if not any(leak.value in value or value in leak.value for value in found):
+                found.add(leak.value)
+                leaks.append(leak)
+    return _registered(leaks)
+
+
+def scan_cassette(cassette: Cassette) -> list[Leak]:
+    """Every leak in ``cassette``: per interaction, then in the raw text (those not already found)."""
+    leaks = [leak for interaction in cassette.interactions for leak in _interaction_leaks(interaction)]
+    leaks += scan_lines(cassette.text, {leak.value for leak in leaks})
+    return _registered(leaks)
+
+
+def _registered(leaks: list[Leak]) -> list[Leak]:
+    for leak in leaks:
+        register_secret(leak.value)
+    return leaks

@@ -1,0 +1,82 @@
+"""Real recorded API traffic (``../shared/real-world/``, beside the project; never copied into it) is
+read and judged: each file's verdicts, and why."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conformance.cassettes import check
+
+REAL_WORLD = Path(__file__).parents[1].parent / "shared" / "real-world"
+
+pytestmark = pytest.mark.skipif(not REAL_WORLD.is_dir(), reason=f"no real recordings at {REAL_WORLD}")
+
+ORGANISATION_ID = "response.headers.anthropic-organization-id"
+# file prefix -> (format, models interactions, failed requirement -> where the first finding is)
+EXPECTED = {
+    # vcrpy; its recorder dropped request-id (and the credentials, so CLI-AUTH cannot be judged).
+    "chatlas_test_anthropic_list_models": ("vcrpy", 1, {"SRV-REQUEST-ID": "headers.request-id"}),
+    "ellmer_anthropic-list-models_a4cb6515": ("r-vcr", 1, {"CAS-NO-SECRETS": ORGANISATION_ID}),
+    "ellmer_anthropic-list-models_bc7b96db": ("r-vcr", 1, {"CAS-NO-SECRETS": ORGANISATION_ID}),
+    "ellmer_anthropic-list-models_f498a3f4": ("r-vcr", 1, {"CAS-NO-SECRETS": ORGANISATION_ID}),
+    "ellmer_anthropic-list-models_f6e326d0": ("r-vcr", 1, {"CAS-NO-SECRETS": ORGANISATION_ID}),
+    "llm.rb_anthropic_models_successful_list_a0af0528": ("ruby-vcr", 1, {"CAS-NO-SECRETS": ORGANISATION_ID}),
+    "llm.rb_anthropic_models_successful_list_e69b72e3": ("ruby-vcr", 1, {"CAS-NO-SECRETS": ORGANISATION_ID}),
+    "llm.rb_anthropic_models_successful_list_ea00daee": ("ruby-vcr", 1, {"CAS-NO-SECRETS": ORGANISATION_ID}),
+    "messages-error-400_ruby_llm": (
+        "ruby-vcr",
+        0,
+        {},
+    ),  # placeholders only: <ANTHROPIC_API_KEY>, <REQUEST_ID>
+    "messages-error-401_ruby_llm": ("ruby-vcr", 0, {"CAS-NO-SECRETS": "request.headers.x-api-key"}),
+}
+
+
+def real_files() -> list[Path]:
+    return sorted(p for p in REAL_WORLD.iterdir() if p.suffix in (".yaml", ".yml"))
+
+
+def test_every_real_recording_is_known_here() -> None:
+    assert sorted(next(k for k in EXPECTED if p.name.startswith(k)) for p in real_files()) == sorted(EXPECTED)
+
+
+@pytest.mark.parametrize("prefix", sorted(EXPECTED))
+def test_a_real_recording_is_read_and_judged(prefix: str) -> None:
+    path = next(p for p in real_files() if p.name.startswith(prefix))
+    fmt, models, failures = EXPECTED[prefix]
+    run = check([path])
+    assert (run.files[0].format, run.files[0].models_interactions, run.files[0].problems) == (fmt, models, [])
+    results = {r.requirement.id: r for r in run.results.by_requirement()}
+    assert {rid for rid, r in results.items() if r.outcome == "failed"} == set(failures)
+    for requirement_id, where in failures.items():
+        assert results[requirement_id].findings[0]["path"] == where
+    if models:
+        # Every model object the API sent is a valid BetaModelInfo.
+        assert results["SRV-200-SCHEMA"].outcome == results["SRV-200-TYPE"].outcome == "passed"
+        assert results["SRV-200-CONTENT-TYPE"].outcome == "passed"
+
+
+def test_the_cookie_cloudflare_set_is_found_too() -> None:
+    path = next(p for p in real_files() if p.name.startswith("ellmer_anthropic-list-models_f6e326d0"))
+    paths = [f["path"] for f in check([path]).results.report()["results"][-1]["findings"]]
+    assert paths == [ORGANISATION_ID, "response.headers.set-cookie"]
+
+
+def test_requests_are_judged_where_they_were_recorded() -> None:
+    by_prefix = {prefix: next(p for p in real_files() if p.name.startswith(prefix)) for prefix in EXPECTED}
+    llm_rb = {
+        r.requirement.id: r.outcome
+        for r in check(
+            [by_prefix["llm.rb_anthropic_models_successful_list_e69b72e3"]]
+        ).results.by_requirement()
+    }
+    assert (
+        llm_rb["CLI-VERSION"] == llm_rb["CLI-AUTH"] == llm_rb["CLI-BETAS"] == "passed"
+    )  # X-Api-Key: TOKEN counts
+    ellmer = {
+        r.requirement.id: r
+        for r in check([by_prefix["ellmer_anthropic-list-models_a4cb6515"]]).results.by_requirement()
+    }
+    assert ellmer["CLI-VERSION"].outcome == "skipped" and "not recorded" in ellmer["CLI-VERSION"].message

@@ -1,0 +1,217 @@
+"""Secrets never land: the scanner finds a planted key wherever a key can hide, reports never print it,
+and recording scrubs credentials before anything is written.
+
+Planted keys are built at run time, so that no file in the repository holds a key-looking literal.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import vcr
+import yaml
+
+from conformance import SEED_EXAMPLE
+from conformance.cassettes import check, load, scan_cassette, vcr_config
+from conformance.cassettes.suite import reject_leaking
+from conformance.reference.server import ReferenceServer
+
+from .test_cassettes_judge import interaction
+
+KEY = "sk-ant-" + "api03-" + "Zq7" * 12 + "-plantedAA"
+BEARER_TOKEN = "eyJhbGciOi" + "JIUzI1NiJ9" + "x" * 12
+
+
+def vcrpy_file(path: Path, entry: dict[str, Any], comment: str = "") -> Path:
+    path.write_text(comment + yaml.safe_dump({"interactions": [entry], "version": 1}), encoding="utf-8")
+    return path
+
+
+def clean() -> dict[str, Any]:
+    return interaction("/v1/models/claude-opus-4-6", 200, SEED_EXAMPLE)
+
+
+def _request_header(entry: dict[str, Any]) -> None:
+    entry["request"]["headers"]["x-api-key"] = [KEY]
+
+
+def _other_header(entry: dict[str, Any]) -> None:
+    entry["request"]["headers"]["x-debug"] = [f"key={KEY}"]
+
+
+def _bearer(entry: dict[str, Any]) -> None:
+    entry["request"]["headers"]["authorization"] = [f"Bearer {BEARER_TOKEN}"]
+
+
+def _query(entry: dict[str, Any]) -> None:
+    entry["request"]["uri"] += f"?note={KEY}"
+
+
+def _request_body(entry: dict[str, Any]) -> None:
+    entry["request"]["body"] = json.dumps({"api_key": KEY})
+
+
+def _response_header(entry: dict[str, Any]) -> None:
+    entry["response"]["headers"]["x-echo"] = [KEY]
+
+
+def _response_body(entry: dict[str, Any]) -> None:
+    entry["response"]["body"]["string"] = json.dumps({**SEED_EXAMPLE, "display_name": KEY})
+
+
+def _gzip_body(entry: dict[str, Any]) -> None:
+    body = json.dumps({**SEED_EXAMPLE, "display_name": KEY}).encode()
+    entry["response"]["body"]["string"] = gzip.compress(body)
+    entry["response"]["headers"]["content-encoding"] = ["gzip"]
+
+
+def _set_cookie(entry: dict[str, Any]) -> None:
+    entry["response"]["headers"]["set-cookie"] = ["_cfuvid=Qx9" + "Lm2Zp" * 5 + "; HttpOnly"]
+
+
+def _cookie(entry: dict[str, Any]) -> None:
+    entry["request"]["headers"]["cookie"] = ["session=" + "Ab3" * 8]
+
+
+def _organisation(entry: dict[str, Any]) -> None:
+    entry["response"]["headers"]["anthropic-organization-id"] = ["bf3687d8-" + "1b59-41eb-9761-a1fd70b24e7e"]
+
+
+PLANTED = {
+    "request header x-api-key": (_request_header, "request.headers.x-api-key"),
+    "another request header": (_other_header, "request.headers.x-debug"),
+    "a bearer token": (_bearer, "request.headers.authorization"),
+    "query string": (_query, "request.uri"),
+    "request body": (_request_body, "request.body"),
+    "response header": (_response_header, "response.headers.x-echo"),
+    "response body": (_response_body, "response.body"),
+    "gzip response body": (_gzip_body, "response.body"),
+    "set-cookie": (_set_cookie, "response.headers.set-cookie"),
+    "cookie": (_cookie, "request.headers.cookie"),
+    "organisation id": (_organisation, "response.headers.anthropic-organization-id"),
+}
+
+
+@pytest.mark.parametrize("place", sorted(PLANTED))
+def test_a_planted_secret_is_found_wherever_it_hides(tmp_path: Path, place: str) -> None:
+    plant, where = PLANTED[place]
+    entry = clean()
+    plant(entry)
+    path = vcrpy_file(tmp_path / "c.yaml", entry)
+    leaks = scan_cassette(load(path))
+    assert [leak.where for leak in leaks] == [where]
+    assert leaks[0].interaction == 0
+    report = check([path]).results.report()
+    secrets = next(r for r in report["results"] if r["id"] == "CAS-NO-SECRETS")
+    assert secrets["outcome"] == "failed" and secrets["findings"][0]["interaction"] == 0
+
+
+def test_a_key_in_a_base64_body_of_a_ruby_cassette_is_found(tmp_path: Path) -> None:
+    body = base64.b64encode(gzip.compress(json.dumps({"echo": KEY}).encode())).decode()
+    text = (
+        "http_interactions:\n- request:\n    method: get\n    uri: https://a.test/v1/models\n"
+        "  response:\n    status: {code: 200, message: OK}\n    headers: {Content-Encoding: [gzip]}\n"
+        f"    body: {{encoding: ASCII-8BIT, base64_string: '{body}'}}\nrecorded_with: VCR 6.3.1\n"
+    )
+    (tmp_path / "c.yml").write_text(text)
+    assert [leak.where for leak in scan_cassette(load(tmp_path / "c.yml"))] == ["response.body"]
+
+
+def test_a_key_outside_any_interaction_is_found_by_line(tmp_path: Path) -> None:
+    path = vcrpy_file(tmp_path / "c.yaml", clean(), comment=f"# recorded with {KEY}\n")
+    assert [leak.where for leak in scan_cassette(load(path))] == ["line 1"]
+
+
+def test_a_key_in_a_file_that_is_not_yaml_is_still_found(tmp_path: Path) -> None:
+    (tmp_path / "c.yaml").write_text(f"interactions: [\n  x-api-key: {KEY}\n")
+    run = check([tmp_path / "c.yaml"])
+    assert run.files[0].format is None
+    assert {r.requirement.id: r.outcome for r in run.results.by_requirement()}["CAS-NO-SECRETS"] == "failed"
+
+
+@pytest.mark.parametrize(
+    "value", ["[REDACTED]", "<ANTHROPIC_API_KEY>", "TOKEN", "${ANTHROPIC_API_KEY}", "****", ""]
+)
+def test_redaction_placeholders_are_not_secrets(tmp_path: Path, value: str) -> None:
+    entry = clean()
+    entry["request"]["headers"]["x-api-key"] = [value]
+    entry["request"]["headers"]["authorization"] = [f"Bearer {value}"]
+    assert scan_cassette(load(vcrpy_file(tmp_path / "c.yaml", entry))) == []
+
+
+def test_no_report_or_message_prints_a_secret_it_found(tmp_path: Path) -> None:
+    entry = clean()
+    _query(entry)
+    _response_body(entry)
+    entry["response"]["headers"].pop("request-id")  # another failure, whose reproduction shows the URL
+    run = check([vcrpy_file(tmp_path / "c.yaml", entry)])
+    run.results.write_json(tmp_path / "r.json")
+    printed = (tmp_path / "r.json").read_text() + "\n".join(located.render() for located in run.failures)
+    assert "CLI-AUTH" in printed and "SRV-REQUEST-ID" in printed
+    assert KEY not in printed and KEY[:12] not in printed
+
+
+@pytest.fixture
+def leaky_server() -> Iterator[str]:
+    """A server that echoes the key it gets and sets a cookie and an organisation id."""
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        key = dict(scope["headers"]).get(b"x-api-key", b"").decode()
+        body = json.dumps({**SEED_EXAMPLE, "display_name": f"echo {key}"}).encode()
+        headers = [
+            (b"content-type", b"application/json"),
+            (b"request-id", b"req_echo"),
+            (b"set-cookie", b"session=Qx9Lm2ZpQx9Lm2Zp; HttpOnly"),
+            (b"anthropic-organization-id", b"00000000-1111-4222-8333-444444444444"),
+            (b"content-encoding", b"gzip"),
+        ]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": gzip.compress(body)})
+
+    with ReferenceServer(app=app) as server:
+        yield server.url
+
+
+def test_recording_scrubs_credentials_cookies_organisation_ids_and_echoed_keys(
+    tmp_path: Path, leaky_server: str
+) -> None:
+    with vcr.VCR().use_cassette(str(tmp_path / "c.yaml"), **vcr_config(record_mode="all")):
+        response = httpx.get(
+            f"{leaky_server}/v1/models/claude-opus-4-6?api_key={KEY}",
+            headers={
+                "x-api-key": KEY,
+                "authorization": f"Bearer {KEY}",
+                "cookie": "a=b",
+                "anthropic-version": "x",
+            },
+        )
+    assert KEY in response.text  # the live response is untouched; only what is written is scrubbed
+    text = (tmp_path / "c.yaml").read_text()
+    assert KEY[:12] not in text and "set-cookie" not in text and "00000000-1111" not in text
+    cassette = load(tmp_path / "c.yaml")
+    assert scan_cassette(cassette) == []
+    request = cassette.interactions[0].exchange.request
+    assert (
+        request.header("x-api-key") == "[REDACTED]" and request.header("authorization") == "Bearer [REDACTED]"
+    )
+    assert request.header("cookie") is None
+    assert cassette.interactions[0].exchange.response.json["display_name"] == "echo [REDACTED]"
+
+
+def test_a_cassette_that_still_leaks_after_recording_is_rejected(tmp_path: Path) -> None:
+    entry = clean()
+    _request_header(entry)
+    vcrpy_file(tmp_path / "leaky.yaml", entry)
+    vcrpy_file(tmp_path / "fine.yaml", clean())
+    rejected = reject_leaking(tmp_path)
+    assert rejected == [
+        "leaky.yaml: request.headers.x-api-key held a credential, not a redaction placeholder"
+    ]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fine.yaml"]
