@@ -11,6 +11,7 @@ split over pytest-xdist workers is judged exactly like a run in one process.
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any
@@ -312,7 +313,8 @@ def _write_outputs(results: Results, settings: Settings, context: dict[str, Any]
         report_context["baseline"] = results.baseline.path
     if settings.report_json:
         results.write_json(settings.report_json, **report_context)
-    if settings.report_html or settings.report_markdown:
+    step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if settings.report_html or settings.report_markdown or step_summary:
         from .reports import render_html, render_markdown
 
         report = results.report(**report_context)
@@ -320,6 +322,10 @@ def _write_outputs(results: Results, settings: Settings, context: dict[str, Any]
             Path(settings.report_html).write_text(render_html(report), encoding="utf-8")
         if settings.report_markdown:
             Path(settings.report_markdown).write_text(render_markdown(report), encoding="utf-8")
+        if step_summary:
+            # GitHub Actions shows this file as the job summary; other steps write to it too, so append.
+            with open(step_summary, "a", encoding="utf-8") as summary_file:
+                summary_file.write(render_markdown(report))
     if settings.write_baseline:
         failing = ("failed", "expected-failure")
         failed = [

@@ -1,0 +1,226 @@
+"""The HTML report: one self-contained file that opens offline in any browser.
+
+Everything in a report may come from the server under test (a received value is a piece of its
+body), so every piece of text is escaped, and a Content-Security-Policy lets nothing load or run but
+the page's own stylesheet and script (the script is allowed by its hash). Outcomes are written out
+as words next to their colour, and the matrix is a table with row and column headers.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from html import escape
+from importlib import resources
+from typing import Any
+
+from . import view
+
+__all__ = ["render_html"]
+
+# A requirement's first findings are shown, the next ones are one click away (often the same
+# violation seen in other exchanges), and past the limit the JSON report has them all.
+SHOWN_FINDINGS = 3
+MAX_FINDINGS = 200
+SYMBOLS = {"passed": "✓", "failed": "✗", "skipped": "○", "expected-failure": "!"}
+_KEY_HINT = "set ANTHROPIC_API_KEY in your shell first"
+
+
+def _asset(name: str) -> str:
+    return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
+
+
+def _e(value: Any) -> str:
+    return escape(view.text(value), quote=True)
+
+
+def _inline(value: Any) -> str:
+    """Escaped text in which `backticked` spans (as the registry writes them) become <code>."""
+    parts = view.text(value).split("`")
+    if len(parts) % 2 == 0:  # an unpaired backtick: show the text as it is
+        return _e(value)
+    return "".join(f"<code>{escape(p)}</code>" if i % 2 else escape(p) for i, p in enumerate(parts))
+
+
+def _anchor(requirement_id: str, taken: set[str]) -> str:
+    base = "r-" + (re.sub(r"[^A-Za-z0-9_-]", "-", requirement_id) or "requirement")
+    anchor, n = base, 1
+    while anchor in taken:
+        n += 1
+        anchor = f"{base}-{n}"
+    taken.add(anchor)
+    return anchor
+
+
+def _css(outcome: str) -> str:
+    """The class naming an outcome: ``o-failed``; any outcome, however spelt, makes a valid one."""
+    return "o-" + re.sub(r"[^a-z0-9-]", "-", outcome.lower())
+
+
+def _badge(outcome: str) -> str:
+    symbol = f'<span aria-hidden="true">{SYMBOLS.get(outcome, "•")} </span>'
+    return f'<span class="badge {_css(outcome)}">{symbol}{escape(outcome)}</span>'
+
+
+def _dl(rows: list[tuple[str, str]], css: str, *, code: bool = False) -> str:
+    if not rows:
+        return ""
+    wrap = "<code>{}</code>" if code else "{}"
+    items = "".join(f"<div><dt>{escape(k)}</dt><dd>{wrap.format(escape(v))}</dd></div>" for k, v in rows)
+    return f'<dl class="{css}">{items}</dl>'
+
+
+def _reproduction(command: str, label: str = "Reproduce with") -> str:
+    hint = f' <span class="hint">({_KEY_HINT})</span>' if "$ANTHROPIC_API_KEY" in command else ""
+    return (
+        f'<p class="label">{escape(label)}:{hint}</p>'
+        f'<pre class="reproduction"><code>{escape(command)}</code></pre>'
+    )
+
+
+def _header(report: dict[str, Any]) -> str:
+    ok, headline = view.verdict(report)
+    symbol = "✓" if ok else "✗"
+    parts = [
+        f"<h1>Conformance report: {_e(report.get('role') or 'run')}</h1>",
+        f'<p class="verdict {"ok" if ok else "bad"}" id="verdict">'
+        f'<span aria-hidden="true">{symbol} </span>{escape(headline)}</p>',
+        f'<p class="counts">{escape(view.counts_line(report))}</p>',
+        _dl(view.run_fields(report), "run"),
+    ]
+    command = view.reproduce_command(report)
+    if command is not None:
+        parts.append(_reproduction(command, "Run the same cases again (same seed)"))
+    return "<header>" + "".join(parts) + "</header>"
+
+
+def _filter(report: dict[str, Any], outcomes: list[str]) -> str:
+    everything = [view.outcome_of(r) for r in view.results(report)]
+    options = [("all", len(everything))] + [(o, everything.count(o)) for o in outcomes]
+    labels = "".join(
+        f'<label><input type="radio" name="show" value="{escape(o)}"{" checked" if o == "all" else ""}> '
+        f"{escape(o)} ({n})</label>"
+        for o, n in options
+    )
+    return f'<fieldset class="filter" id="filter" hidden><legend>Show</legend>{labels}</fieldset>'
+
+
+def _matrix(report: dict[str, Any], anchors: dict[int, str]) -> str:
+    outcomes = view.outcomes(report)
+    head = "".join(f'<th scope="col" class="cell">{escape(o)}</th>' for o in outcomes)
+    rows = []
+    for index, result in enumerate(view.results(report)):
+        outcome = view.outcome_of(result)
+        name = _e(result.get("id") or "(no id)")
+        if index in anchors:
+            name = f'<a href="#{anchors[index]}">{name}</a>'
+        cells = "".join(
+            f'<td class="cell">{_badge(outcome)}</td>' if o == outcome else '<td class="cell"></td>'
+            for o in outcomes
+        )
+        message = view.text(result.get("message")).splitlines()
+        rows.append(
+            f'<tr class="{_css(outcome)}" data-outcome="{escape(outcome)}">'
+            f'<th scope="row">{name}</th><td class="level">{_e(result.get("level"))}</td>{cells}'
+            f'<td class="statement">{_inline(result.get("statement"))}</td>'
+            f'<td class="detail">{escape(message[0]) if message else ""}</td></tr>'
+        )
+    return (
+        _filter(report, outcomes) + '<table class="matrix" id="matrix">'
+        "<caption>One row per requirement; a failed row links to its details below.</caption>"
+        f'<thead><tr><th scope="col">requirement</th><th scope="col">level</th>{head}'
+        '<th scope="col">statement</th><th scope="col">detail</th></tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def _finding(finding: dict[str, Any], count: int, shown_message: str) -> str:
+    parts = []
+    message = view.text(finding.get("message"))
+    if message and not shown_message.startswith(message):
+        parts.append(f'<p class="message">{escape(message)}</p>')
+    if count > 1:
+        parts.append(f'<p class="count">Seen {count} times.</p>')
+    parts.append(_dl(view.detail_rows(finding), "values", code=True))
+    if finding.get("reproduction"):
+        parts.append(_reproduction(view.text(finding["reproduction"])))
+    return "".join(parts)
+
+
+def _findings(findings: list[tuple[dict[str, Any], int]], start: int) -> str:
+    items = "".join(f"<li>{_finding(finding, count, '')}</li>" for finding, count in findings)
+    return f'<ol class="findings" start="{start}">{items}</ol>'
+
+
+def _details(result: dict[str, Any], anchor: str) -> str:
+    outcome = view.outcome_of(result)
+    message = view.text(result.get("message"))
+    findings = view.findings(result)
+    distinct = view.distinct_findings(result)
+    body = [f'<p class="statement">Requirement: {_inline(result.get("statement"))}</p>']
+    if "\n" in message:  # the summary line shows only the first line
+        body.append(f'<pre class="message">{escape(message)}</pre>')
+    body.append(_dl(view.extra_result_fields(result), "values", code=True))
+    if len(distinct) == 1:
+        body.append(f'<div class="finding">{_finding(*distinct[0], message)}</div>')
+    elif distinct:
+        body.append(_findings(distinct[:SHOWN_FINDINGS], 1))
+        more = distinct[SHOWN_FINDINGS:MAX_FINDINGS]
+        if more:
+            body.append(
+                f'<details class="more"><summary>{len(more)} more finding{"s" if len(more) > 1 else ""}'
+                f"</summary>{_findings(more, SHOWN_FINDINGS + 1)}</details>"
+            )
+        if len(distinct) > MAX_FINDINGS:
+            body.append(f"<p>… and {len(distinct) - MAX_FINDINGS} more findings in the JSON report.</p>")
+    reproductions = {view.text(f.get("reproduction")) for f in findings}
+    if result.get("reproduction") and view.text(result["reproduction"]) not in reproductions:
+        body.append(_reproduction(view.text(result["reproduction"])))
+    checks = result.get("checks")
+    if isinstance(checks, list) and checks:
+        listed = "; ".join(
+            f"<code>{_e(check.get('nodeid'))}</code> {_e(check.get('outcome'))}"
+            for check in checks
+            if isinstance(check, dict)
+        )
+        body.append(f'<p class="checks">Checks: {listed}</p>')
+    summary = (
+        f"<summary>{_badge(outcome)} <code>{_e(result.get('id'))}</code> "
+        f"({_e(result.get('level'))}){' — ' + escape(message.splitlines()[0]) if message else ''}</summary>"
+    )
+    opened = " open" if outcome != "expected-failure" else ""
+    return (
+        f'<section id="{anchor}"><details class="result {_css(outcome)}"{opened}>{summary}{"".join(body)}'
+        "</details></section>"
+    )
+
+
+def render_html(report: dict[str, Any]) -> str:
+    """The report as one self-contained HTML page (inline CSS and script, no external assets)."""
+    report = view.redacted(report)
+    results = view.results(report)
+    taken: set[str] = set()
+    anchors = {
+        i: _anchor(view.text(r.get("id")), taken) for i, r in enumerate(results) if view.has_details(r)
+    }
+    details = "".join(_details(results[i], anchor) for i, anchor in anchors.items())
+    script = _asset("report.js")
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+    policy = (
+        f"default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-{digest}'; "
+        "base-uri 'none'; form-action 'none'"
+    )
+    _, headline = view.verdict(report)
+    title = f"{view.text(report.get('role')) or 'conformance'} conformance: {headline}"
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{escape(policy)}">\n'
+        f"<title>{escape(title)}</title>\n<style>\n{_asset('report.css')}</style>\n</head>\n<body>\n"
+        f"{_header(report)}\n<main>\n<h2>Requirements</h2>\n{_matrix(report, anchors)}\n"
+        f"<h2>Failures</h2>\n{details or '<p>No requirement failed.</p>'}\n</main>\n"
+        "<footer>A MUST failure fails the run; SHOULD and MAY failures are reported and never fail it. "
+        "Reproductions leave credentials out: a real key is read from $ANTHROPIC_API_KEY.</footer>\n"
+        f"<script>{script}</script>\n</body>\n</html>\n"
+    )

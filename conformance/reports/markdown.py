@@ -1,0 +1,138 @@
+"""The Markdown summary: GitHub-flavoured, compact, for ``$GITHUB_STEP_SUMMARY`` or a PR comment.
+
+A headline verdict, one table row per requirement, then the details of each failure. Text from the
+report is escaped so that a server's body cannot turn into markup (an image that loads, a link, a
+broken table); values and reproductions go into code spans and fenced blocks that can hold any text.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from . import view
+
+__all__ = ["render_markdown"]
+
+EMOJI = {"passed": "✅", "failed": "❌", "skipped": "⏭️", "expected-failure": "⚠️"}
+# Step summaries are limited in size: a requirement lists its first findings; the JSON has them all.
+MAX_FINDINGS = 3
+DETAIL_WIDTH = 120
+RUN_VALUE_WIDTH = 80
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
+
+
+def _emoji(outcome: str) -> str:
+    return EMOJI.get(outcome, "❔")
+
+
+def _one_line(value: str) -> str:
+    return " ".join(value.split("\n")).replace("\r", " ")
+
+
+def _escape(value: Any) -> str:
+    """Plain text on one line, with every character Markdown or HTML could act on escaped."""
+    return _SPECIAL.sub(r"\\\1", _one_line(view.text(value)))
+
+
+def _code(value: Any) -> str:
+    """A code span that shows ``value`` literally, whatever backticks it contains."""
+    content = _one_line(view.text(value))
+    if not content:
+        return "(empty)"
+    fence = "`" * (max((len(run) for run in re.findall("`+", content)), default=0) + 1)
+    pad = " " if content[0] in "` " or content[-1] in "` " else ""
+    return f"{fence}{pad}{content}{pad}{fence}"
+
+
+def _statement(value: Any) -> str:
+    """Registry text: its `backticked` spans stay code, the rest is escaped."""
+    parts = view.text(value).split("`")
+    if len(parts) % 2 == 0:
+        return _escape(value)
+    return "".join(_code(p) if i % 2 else _escape(p) for i, p in enumerate(parts))
+
+
+def _fenced(command: str) -> str:
+    fence = "`" * max(3, max((len(run) for run in re.findall("`+", command)), default=0) + 1)
+    language = "sh" if command.startswith(("curl ", "models-conformance ")) else "text"
+    return f"{fence}{language}\n{command}\n{fence}"
+
+
+def _truncate(value: str, width: int = DETAIL_WIDTH) -> str:
+    return value if len(value) <= width else value[: width - 1] + "…"
+
+
+def _table(report: dict[str, Any]) -> list[str]:
+    lines = ["| requirement | level | outcome | detail |", "|---|---|---|---|"]
+    for result in view.results(report):
+        outcome = view.outcome_of(result)
+        message = view.text(result.get("message")).splitlines()
+        detail = _escape(_truncate(message[0])) if message else ""
+        lines.append(
+            f"| {_escape(result.get('id'))} | {_escape(result.get('level'))} | "
+            f"{_emoji(outcome)} {_escape(outcome)} | {detail} |"
+        )
+    return lines
+
+
+def _details(result: dict[str, Any]) -> list[str]:
+    outcome = view.outcome_of(result)
+    lines = [
+        f"### {_emoji(outcome)} {_escape(result.get('id'))} ({_escape(result.get('level'))}, "
+        f"{_escape(outcome)})",
+        "",
+        f"Requirement: {_statement(result.get('statement'))}",
+        "",
+    ]
+    message = view.text(result.get("message"))
+    if message:
+        lines += [f"**{_escape(message)}**", ""]
+    extra = view.extra_result_fields(result)
+    if extra:
+        lines += [f"- {_escape(label)}: {_code(value)}" for label, value in extra] + [""]
+    findings = view.findings(result)
+    distinct = view.distinct_findings(result)
+    for number, (finding, count) in enumerate(distinct[:MAX_FINDINGS], start=1):
+        seen = f" (seen {count} times)" if count > 1 else ""
+        if len(distinct) > 1:
+            lines += [f"Finding {number} of {len(distinct)}{seen}: {_escape(finding.get('message'))}", ""]
+        elif seen:
+            lines += [f"Seen {count} times.", ""]
+        rows = view.detail_rows(finding)
+        if rows:
+            lines += [f"- {_escape(label)}: {_code(value)}" for label, value in rows] + [""]
+        if finding.get("reproduction"):
+            lines += [_fenced(view.text(finding["reproduction"])), ""]
+    if len(distinct) > MAX_FINDINGS:
+        lines += [f"… and {len(distinct) - MAX_FINDINGS} more findings in the JSON report.", ""]
+    reproductions = {view.text(f.get("reproduction")) for f in findings}
+    if result.get("reproduction") and view.text(result["reproduction"]) not in reproductions:
+        lines += [_fenced(view.text(result["reproduction"])), ""]
+    return lines
+
+
+def render_markdown(report: dict[str, Any]) -> str:
+    """The report as a GitHub-flavoured Markdown summary (headline, table, failure details)."""
+    report = view.redacted(report)
+    ok, headline = view.verdict(report)
+    lines = [f"## {'✅' if ok else '❌'} {headline}", "", _escape(view.counts_line(report)), ""]
+    fields = view.run_fields(report)
+    if fields:
+        # One line: long values (a target's model list) are cut; the HTML and JSON reports have them.
+        shown = [f"{_escape(label)}: {_code(_truncate(value, RUN_VALUE_WIDTH))}" for label, value in fields]
+        lines += [" · ".join(shown), ""]
+    command = view.reproduce_command(report)
+    if command is not None:
+        lines += ["Run the same cases again (same seed):", "", _fenced(command), ""]
+    lines += [*_table(report), ""]
+    detailed = [result for result in view.results(report) if view.has_details(result)]
+    if detailed:
+        lines += ["## Failures", ""]
+        for result in detailed:
+            lines += _details(result)
+    lines.append(
+        "A MUST failure fails the run; SHOULD and MAY failures are reported and never fail it. "
+        "Reproductions leave credentials out: a real key is read from `$ANTHROPIC_API_KEY`."
+    )
+    return "\n".join(lines) + "\n"
