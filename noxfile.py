@@ -15,7 +15,7 @@ from pathlib import Path
 import nox
 
 nox.options.default_venv_backend = "uv|virtualenv"
-nox.options.sessions = ["lint", "typecheck", "tests", "conformance", "replay", "build"]
+nox.options.sessions = ["lint", "typecheck", "tests", "conformance", "replay", "client", "build"]
 nox.options.error_on_missing_interpreters = False
 
 ROOT = Path(__file__).parent
@@ -162,3 +162,37 @@ def bench(session: nox.Session) -> None:
     session.install(".", "schemathesis>=4,<5", "anthropic")
     cache = Path(session.cache_dir) / "bench"  # keeps the Prism install between runs
     session.run("python", "benchmarks/bench.py", "--cache", str(cache), *session.posargs)
+
+
+@nox.session
+def client(session: nox.Session) -> None:
+    """The client suite on the official Python SDK, in-process (`models-conformance client --python X`).
+
+    `nox -s client -- --connector CMD` judges another client instead (any language, through a connector).
+    """
+    session.install(".", "anthropic")
+    report = os.environ.get("CONFORMANCE_CLIENT_REPORT_JSON", str(Path(session.create_tmp()) / "client.json"))
+    target = session.posargs or ["--python", "anthropic"]
+    session.run("models-conformance", "client", "--report-json", report, *target)
+    session.log(f"JSON report: {report}")
+
+
+@nox.session(default=False)
+def client_ts(session: nox.Session) -> None:
+    """Opt-in, needs Node.js 18+ and npm: the client suite on the official TypeScript SDK via its connector.
+
+    npm installs @anthropic-ai/sdk (the range in connectors/typescript-anthropic/package.json) beside the
+    connector; nothing of it is committed.
+    """
+    if shutil.which("npm") is None or shutil.which("node") is None:
+        session.error("client_ts needs node and npm on PATH (Node.js 18 or newer)")
+    session.install(".")
+    connector = ROOT / "connectors" / "typescript-anthropic"
+    with session.chdir(connector):
+        session.run("npm", "install", "--no-audit", "--no-fund", "--no-package-lock", external=True)
+    report = Path(session.create_tmp()) / "client-ts.json"
+    command = f"node {connector / 'connector.mjs'}"
+    session.run(
+        "models-conformance", "client", "--connector", command, "--report-json", str(report), *session.posargs
+    )
+    session.log(f"JSON report: {report}")

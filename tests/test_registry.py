@@ -68,8 +68,15 @@ def test_every_server_must_requirement_has_a_check_and_every_check_names_a_known
     assert {r.id for r in registry.requirements("server")} <= named
 
 
-@pytest.mark.xfail(
-    reason="the client suite is issue 3; this turns green (and strict xfail red) when it lands"
-)
-def test_every_client_must_requirement_has_a_check() -> None:
-    from conformance.suite import client  # type: ignore[attr-defined]  # noqa: F401
+def test_every_client_must_requirement_has_a_check_and_every_check_names_a_client_id(
+    pytester: pytest.Pytester,
+) -> None:
+    from conformance.suite import client
+
+    items, _ = pytester.inline_genitems(str(Path(client.__file__).parent), "-p", "no:cacheprovider")
+    named = {str(mark.args[0]) for item in items for mark in item.iter_markers("requirement")}
+    clients = {r.id for r in registry.requirements("client")}
+    assert named <= clients, f"client checks name non-client IDs: {sorted(named - clients)}"
+    musts = {r.id for r in registry.requirements("client") if r.level == "MUST"}
+    assert musts <= named, f"client MUST requirements without a check: {sorted(musts - named)}"
+    assert clients <= named

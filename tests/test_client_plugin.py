@@ -1,0 +1,116 @@
+"""The client suite as pytest users meet it, and the official SDKs judged by it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from conformance import registry
+
+from .test_client_broken import ROOT, run_client_cli
+
+pytest_plugins = ["pytester"]
+
+CONFTEST = """
+import pytest
+from tests.broken_clients import ConformantClient
+
+@pytest.fixture(scope="session")
+def conformance_client():
+    return ConformantClient()
+"""
+TS_CONNECTOR = ROOT / "connectors" / "typescript-anthropic"
+
+
+def test_a_users_own_module_judges_the_client_its_conformance_client_fixture_returns(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.syspath_prepend(str(ROOT))
+    pytester.makeconftest(CONFTEST)
+    pytester.makepyfile(
+        test_my_client="""
+        from conformance.suite.client.test_requests import *  # noqa: F403
+        from conformance.suite.client.test_errors import (  # noqa: F401
+            test_an_error_exposes_status_type_message_and_request_id,
+        )
+        """
+    )
+    report = pytester.path / "report.json"
+    result = pytester.runpytest_inprocess(
+        "-p", "no:cacheprovider", "--conformance-examples=5", f"--conformance-report-json={report}"
+    )
+    result.assert_outcomes(passed=18)
+    data = json.loads(report.read_text())
+    assert data["role"] == "client"
+    assert data["target"]["name"] == "conformant reference client (tests)"
+    outcomes = {r["id"]: r["outcome"] for r in data["results"]}
+    assert outcomes["CLI-PATH"] == outcomes["CLI-ERROR-SURFACE"] == "passed"
+    assert outcomes["CLI-TIMEOUT"] == "skipped"  # not imported, so not run
+
+
+def test_the_client_suite_without_a_client_is_a_usage_error_saying_how_to_give_one(
+    pytester: pytest.Pytester,
+) -> None:
+    result = pytester.runpytest_subprocess("--pyargs", "conformance.suite.client", "-p", "no:cacheprovider")
+    assert result.ret == 2
+    result.stdout.fnmatch_lines(["*--conformance-client-connector CMD, --conformance-client-python SPEC*"])
+
+
+def test_a_server_run_does_not_collect_the_client_checks(pytester: pytest.Pytester) -> None:
+    from conformance import suite
+
+    items, _ = pytester.inline_genitems(str(Path(suite.__file__).parent), "-p", "no:cacheprovider")
+    named = {str(mark.args[0]) for item in items for mark in item.iter_markers("requirement")}
+    assert named and not any(rid.startswith("CLI-") for rid in named)
+
+
+def _musts_pass(report: dict[str, object], output: str) -> None:
+    results = report["results"]
+    assert isinstance(results, list)
+    musts = {r["id"]: r["outcome"] for r in results if registry.get(r["id"]).level == "MUST"}
+    assert set(musts.values()) == {"passed"}, output
+    assert not any(check["harness_error"] for r in results for check in r["checks"]), output
+
+
+def test_the_official_python_sdk_in_process_fails_no_must(tmp_path: Path) -> None:
+    pytest.importorskip("anthropic")
+    code, report, output = run_client_cli("--python", "anthropic", "--seed", "1", tmp_path=tmp_path)
+    assert code == 0, output
+    _musts_pass(report, output)
+    assert report["target"]["name"].startswith("anthropic")
+
+
+def test_the_python_sdk_connector_gives_the_verdicts_of_the_sdk_in_process(tmp_path: Path) -> None:
+    pytest.importorskip("anthropic")
+    connector = f"{sys.executable} {ROOT / 'connectors' / 'python-anthropic' / 'connector.py'}"
+    code, report, output = run_client_cli(
+        "--connector", connector, "--seed", "1", "--examples", "20", tmp_path=tmp_path
+    )
+    (tmp_path / "in-process").mkdir()
+    _, in_process, _ = run_client_cli(
+        "--python", "anthropic", "--seed", "1", "--examples", "20", tmp_path=tmp_path / "in-process"
+    )
+    assert code == 0, output
+    assert [r["outcome"] for r in report["results"]] == [r["outcome"] for r in in_process["results"]]
+
+
+@pytest.mark.skipif(
+    shutil.which("node") is None or not (TS_CONNECTOR / "node_modules").is_dir(),
+    reason="needs node and `npm install` in connectors/typescript-anthropic (nox -s client_ts does both)",
+)
+def test_the_typescript_sdk_through_its_connector_fails_no_must(tmp_path: Path) -> None:
+    code, report, output = run_client_cli(
+        "--connector",
+        f"node {TS_CONNECTOR / 'connector.mjs'}",
+        "--seed",
+        "1",
+        tmp_path=tmp_path,
+        env={"PATH": f"{Path(shutil.which('node') or 'node').parent}:/usr/bin:/bin"},
+    )
+    assert code == 0, output
+    _musts_pass(report, output)
+    assert report["target"]["name"].startswith("@anthropic-ai/sdk")
