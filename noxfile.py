@@ -25,7 +25,8 @@ ROOT = Path(__file__).parent
 def tests(session: nox.Session) -> None:
     """Run the suite's own tests (no network, no key): every check is shown to pass and to fail."""
     session.install("-e", ".[test]")
-    session.run("pytest", *session.posargs)
+    # Two cores here and in CI: the broken-server and broken-client proofs are subprocess-bound.
+    session.run("pytest", *(session.posargs or ["-n", "auto"]))
 
 
 @nox.session
