@@ -29,7 +29,7 @@ from .target import BudgetExhausted, Target, Throttled
 __all__ = ["conformance_reference_server", "conformance_run", "conformance_settings", "conformance_target"]
 
 # Record and replay of the suite (--conformance-cassettes); inert without that option. The client
-# suite's wiring (conformance.client.plugin) is inert unless a client is given or its suite is run.
+# suite's wiring (conformance.client.plugin) is inert unless its suite is named on the command line.
 pytest_plugins = ("conformance.cassettes.suite", "conformance.client.plugin")
 
 RESULTS = pytest.StashKey[Results]()
@@ -37,6 +37,7 @@ RUN = pytest.StashKey[ServerRun]()
 SETTINGS = pytest.StashKey[Settings]()
 CONTEXT = pytest.StashKey[dict[str, Any]]()
 SENT = pytest.StashKey[int]()
+SERVER_REQUESTS = pytest.StashKey[list[int]]()  # requests the server suite sent, counted from the reports
 
 EXIT_USAGE = 2
 EXIT_UNREACHABLE = 3
@@ -55,13 +56,18 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     config.stash[RESULTS] = Results("server")
     config.stash[CONTEXT] = {}
+    config.stash[SERVER_REQUESTS] = [0]
     config.pluginmanager.register(_Collector(config), "conformance-collector")
     if config.pluginmanager.hasplugin("xdist") and not hasattr(config, "workerinput"):
         config.pluginmanager.register(_ShareSeedWithWorkers(config), "conformance-xdist-seed")
 
 
 class _ShareSeedWithWorkers:
-    """Every pytest-xdist worker uses the controller's seed: one run, one seed."""
+    """Every pytest-xdist worker uses the controller's seed: one run, one seed.
+
+    What a worker's suite left in its run context (e.g. the client and its request count) comes
+    back when the worker ends; counts add up, descriptions are the same on every worker.
+    """
 
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
@@ -69,6 +75,15 @@ class _ShareSeedWithWorkers:
     def pytest_configure_node(self, node: Any) -> None:
         if _suite_selected(self.config):
             node.workerinput["conformance_seed"] = _settings(self.config).seed
+
+    def pytest_testnodedown(self, node: Any, error: Any) -> None:
+        worker_context = getattr(node, "workeroutput", {}).get("conformance_context", {})
+        context = self.config.stash[CONTEXT]
+        for key, value in worker_context.items():
+            if key == "requests_sent":
+                context[key] = context.get(key, 0) + value
+            else:
+                context.setdefault(key, value)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -216,9 +231,8 @@ class _Collector:
         if "observed" in payload:
             observed = payload["observed"]
             results.add_observed(observed["findings"], observed["judged"])
-            context = self.config.stash[CONTEXT]
-            context["requests_sent"] = context.get("requests_sent", 0) + observed["requests"]
-            context.update(payload["context"])
+            self.config.stash[SERVER_REQUESTS][0] += observed["requests"]
+            self.config.stash[CONTEXT].update(payload["context"])
 
 
 def _run_context(run: ServerRun) -> dict[str, Any]:
@@ -278,7 +292,7 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
             else ""
         )
         terminalreporter.write_line(
-            f"requests sent: {context.get('requests_sent', 0)}{budget}{throttled}; seed {settings.seed} "
+            f"requests sent: {_requests_sent(config)}{budget}{throttled}; seed {settings.seed} "
             f"(reproduce with --conformance-seed {settings.seed})"
         )
 
@@ -287,17 +301,29 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     config = session.config
     results = config.stash[RESULTS]
-    if results.empty or hasattr(config, "workerinput"):
+    if results.empty:
+        return
+    if hasattr(config, "workeroutput"):
+        # A pytest-xdist worker: the controller reports; it gets this worker's run context.
+        config.workeroutput["conformance_context"] = {
+            k: v for k, v in config.stash[CONTEXT].items() if k not in ("observed",)
+        }
         return
     settings = _settings(config)
-    _write_outputs(results, settings, config.stash[CONTEXT])
+    _write_outputs(results, settings, config)
     suite_only = all(_requirement_id(item) is not None for item in session.items)
     if suite_only and exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         # MUST failures and stale baseline entries fail the run; SHOULD and MAY failures are reported only.
         session.exitstatus = 1 if results.fails_run() else 0
 
 
-def _write_outputs(results: Results, settings: Settings, context: dict[str, Any]) -> None:
+def _requests_sent(config: pytest.Config) -> int:
+    # Server checks' requests travel with the reports; a client run's scenario server counts its own.
+    return config.stash[SERVER_REQUESTS][0] + int(config.stash[CONTEXT].get("requests_sent", 0))
+
+
+def _write_outputs(results: Results, settings: Settings, config: pytest.Config) -> None:
+    context = config.stash[CONTEXT]
     report_context: dict[str, Any] = {
         "target": context.get(
             "target", {"base_url": settings.base_url, "reference_server": not settings.base_url}
@@ -305,7 +331,7 @@ def _write_outputs(results: Results, settings: Settings, context: dict[str, Any]
         "contract": settings.contract,
         "seed": settings.seed,
         "profile": settings.profile,
-        "requests_sent": context.get("requests_sent", 0),
+        "requests_sent": _requests_sent(config),
         "max_requests": settings.max_requests,
         "throttling": context.get("throttling", {"answers": 0, "waited_s": 0}),
     }

@@ -23,9 +23,10 @@ SUITE_ARGS = ["--seed", "20261125", "--examples", "15", "--timeout", "2"]
 def run_client_cli(
     *args: str, tmp_path: Path, env: dict[str, str] | None = None
 ) -> tuple[int, dict[str, Any], str]:
+    tmp_path.mkdir(parents=True, exist_ok=True)
     report = tmp_path / "report.json"
     completed = subprocess.run(
-        [sys.executable, "-m", "conformance", "client", *args, "--report-json", str(report)],
+        [sys.executable, "-m", "conformance", "client", "--report-json", str(report), *args],
         capture_output=True,
         text=True,
         timeout=300,

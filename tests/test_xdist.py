@@ -50,3 +50,26 @@ def test_two_workers_give_the_verdicts_of_one_process(
             "SRV-REQUEST-ID",
             "SRV-200-TYPE",
         }
+
+
+def test_the_client_suite_on_two_workers_gives_the_serial_verdicts(tmp_path: Path) -> None:
+    from .test_client_broken import run_client_cli
+
+    args = [
+        "--python",
+        "tests.broken_clients:HalfFilledModel",
+        "--seed",
+        "7",
+        "--examples",
+        "10",
+        "--timeout",
+        "2",
+    ]
+    serial_code, serial, _ = run_client_cli(*args, tmp_path=tmp_path / "serial")
+    parallel_code, parallel, output = run_client_cli(*args, "--", "-n", "2", tmp_path=tmp_path / "parallel")
+    assert "2 workers" in output, output
+    assert verdicts(parallel) == verdicts(serial), output
+    assert {k for k, v in verdicts(parallel).items() if v == "failed"} == {"CLI-MALFORMED"}
+    assert parallel_code == serial_code == 0
+    assert parallel["requests_sent"] == serial["requests_sent"] > 0
+    assert parallel["target"] == serial["target"]
