@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import os
 
+# Imported before any in-process pytester run: pytester restores sys.modules afterwards, and httpx
+# maps httpcore's exceptions by class, so an httpcore first imported inside such a run would come
+# back as a second copy whose timeouts httpx no longer recognises.
+import httpcore  # noqa: F401
 from hypothesis import settings
 
 pytest_plugins = ["pytester"]

@@ -91,7 +91,7 @@ def lint(session: nox.Session) -> None:
 @nox.session
 def typecheck(session: nox.Session) -> None:
     """mypy --strict on the package."""
-    session.install("-e", ".", "mypy", "types-PyYAML", "types-jsonschema")
+    session.install("-e", ".", "mypy", "types-PyYAML", "types-jsonschema", "anthropic")
     session.run("mypy")
 
 

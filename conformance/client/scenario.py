@@ -234,8 +234,9 @@ class ScenarioServer:
             while not live.closed and time.monotonic() < deadline:
                 await asyncio.sleep(_POLL_S)
             step = error_reply(504, "the scenario's hung answer was let go")
-        await _send(send, step)
+        # Stamped before sending: the client may act on the answer before this coroutine resumes.
         received.replied = time.monotonic()
+        await _send(send, step)
 
 
 async def _read_body(receive: Receive) -> bytes:
