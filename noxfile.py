@@ -157,7 +157,7 @@ def bench(session: nox.Session) -> None:
     """Opt-in: the suite and the reference server against their peers; writes benchmarks/RESULTS.md.
 
     Schemathesis (positive mode) and a raw httpx loop for the property phase, Prism (when Node is on
-    PATH) under wrk (when on PATH, else an async httpx load) for the server, validation per response,
+    PATH) under wrk (when on PATH, else an asyncio socket load) for the server, validation per response,
     and the default server and client runs. Loopback only; options: `nox -s bench -- --help`.
     """
     session.install(".", "schemathesis>=4,<5", "anthropic")

@@ -9,20 +9,23 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
 from jsonschema.protocols import Validator
 from referencing import Registry, Resource
 
 __all__ = [
     "CONTRACTS",
     "DEFAULT_CONTRACT",
+    "error_envelope_errors",
     "error_validator",
     "known_betas",
     "list_validator",
     "load_schema",
+    "model_errors",
     "model_validator",
     "schema_dir",
 ]
@@ -81,6 +84,72 @@ def _validator(name: str) -> Validator:
     return Draft202012Validator(load_schema(name), registry=_registry(), format_checker=_format_checker())
 
 
+def _holds(validator: Any, schema: Any, instance: Any) -> bool:
+    """True only when jsonschema would find no error for ``instance`` under ``schema``; False: ask it.
+
+    Decides the keywords of the contract's leaf properties (type, const, enum, format, minimum, items)
+    the way jsonschema's 2020-12 keywords do, without a descent (a new validator and a resolver scope
+    per property, ~3.5 us each). Anything else, a nested object included, is left to jsonschema, so
+    every error is still found and worded by jsonschema itself.
+    """
+    if not isinstance(schema, dict) or "$schema" in schema:
+        return False
+    known = validator.VALIDATORS
+    for keyword, value in schema.items():
+        if keyword not in known:
+            continue  # an annotation (description, examples, $comment): jsonschema skips it too
+        if keyword == "type":
+            names = value if isinstance(value, list) else [value]
+            if not any(validator.is_type(instance, name) for name in names):
+                return False
+        elif keyword == "const":
+            if not (isinstance(value, str) and instance == value):
+                return False
+        elif keyword == "enum":
+            if not (isinstance(instance, str) and instance in value):
+                return False
+        elif keyword == "format":
+            checker = validator.format_checker
+            if checker is not None and not checker.conforms(instance, value):
+                return False
+        elif keyword == "minimum":
+            if validator.is_type(instance, "number") and instance < value:
+                return False
+        elif keyword == "items":
+            if "prefixItems" in schema:
+                return False
+            array = validator.is_type(instance, "array")
+            if array and not all(_holds(validator, value, item) for item in instance):
+                return False
+        else:
+            return False
+    return True
+
+
+def _properties(validator: Any, properties: Any, instance: Any, schema: Any) -> Iterator[ValidationError]:
+    """jsonschema's own ``properties`` keyword, minus the descent into properties that surely hold."""
+    if not validator.is_type(instance, "object"):
+        return
+    for name, subschema in properties.items():
+        if name in instance and not _holds(validator, subschema, instance[name]):
+            yield from validator.descend(instance[name], subschema, path=name, schema_path=name)
+
+
+# The checks' validators: Draft 2020-12 with the same errors in the same order as Draft202012Validator,
+# found in about a third of the time (the public *_validator() functions keep returning the stock class).
+_CheckingValidator = validators.extend(  # type: ignore[no-untyped-call]
+    Draft202012Validator, {"properties": _properties}
+)
+
+
+@functools.cache
+def _checking_validator(name: str) -> Validator:
+    validator: Validator = _CheckingValidator(
+        load_schema(name), registry=_registry(), format_checker=_format_checker()
+    )
+    return validator
+
+
 def _checked(contract: str) -> str:
     if contract not in CONTRACTS:
         raise ValueError(f"unknown contract version {contract!r}; expected one of {', '.join(CONTRACTS)}")
@@ -100,6 +169,16 @@ def list_validator(contract: str) -> Validator:
 def error_validator() -> Validator:
     """The validator for the error envelope of every 4xx and 5xx body."""
     return _validator("error.json")
+
+
+def model_errors(body: Any, contract: str) -> Iterator[ValidationError]:
+    """What ``model_validator(contract).iter_errors(body)`` yields, in the same order, found faster."""
+    return _checking_validator(_MODEL_SCHEMAS[_checked(contract)]).iter_errors(body)
+
+
+def error_envelope_errors(body: Any) -> Iterator[ValidationError]:
+    """What ``error_validator().iter_errors(body)`` yields, in the same order, found faster."""
+    return _checking_validator("error.json").iter_errors(body)
 
 
 def known_betas() -> tuple[str, ...]:

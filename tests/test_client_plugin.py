@@ -21,7 +21,9 @@ from tests.broken_clients import ConformantClient
 
 @pytest.fixture(scope="session")
 def conformance_client():
-    return ConformantClient()
+    client = ConformantClient()
+    yield client
+    client.close()  # its connection pool; left open it warns later, in whichever test collects it
 """
 TS_CONNECTOR = ROOT / "connectors" / "typescript-anthropic"
 

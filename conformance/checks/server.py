@@ -85,8 +85,7 @@ def judge_model_body(exchange: Exchange) -> list[Finding]:
             )
         ]
     findings: list[Finding] = []
-    validator = schemas.model_validator(contract)
-    for error in validator.iter_errors(body):
+    for error in schemas.model_errors(body, contract):
         if error.validator == "required":
             # One finding per missing property, attributed to the property's own requirement.
             for name in error.validator_value:  # type: ignore[union-attr,unused-ignore]
@@ -201,7 +200,7 @@ def judge_error_envelope(exchange: Exchange) -> list[Finding]:
             received=error.instance,
             exchange=exchange,
         )
-        for error in schemas.error_validator().iter_errors(body)
+        for error in schemas.error_envelope_errors(body)
     ]
     expected_type = ERROR_TYPES.get(status)
     error_object = body.get("error") if isinstance(body, dict) else None
