@@ -201,11 +201,11 @@ def property_phase(base_url: str, examples: int, repeat: int, workdir: Path) -> 
         alone.append(hypothesis_alone(examples))
         if schemathesis.missing is None:
             with schemathesis.attempt():
-                peer.append(schemathesis_positive(base_url, examples, workdir, rep))
+                peer.append({**schemathesis_positive(base_url, examples, workdir, rep), "rep": rep})
         log(
             f"property phase rep {rep + 1}/{repeat}: suite {suite[-1]['rate']:.0f}/s, raw httpx "
             f"{raw[-1]['rate']:.0f}/s, hypothesis alone {alone[-1]['rate']:.0f}/s, schemathesis "
-            + (f"{peer[-1]['rate']:.0f}/s" if peer and len(peer) == rep + 1 else "not measured")
+            + (f"{peer[-1]['rate']:.0f}/s" if peer and peer[-1]["rep"] == rep else "not measured")
         )
     result: dict[str, Any] = {
         "examples_requested": examples,
@@ -226,7 +226,8 @@ def property_phase(base_url: str, examples: int, repeat: int, workdir: Path) -> 
     }
     if peer:
         result.update(
-            vs_schemathesis=median_ratio(suite, peer, "rate"),
+            # Paired with the suite's runs of the same repetitions: a peer run may fail in one of them.
+            vs_schemathesis=median_ratio([suite[p["rep"]] for p in peer], peer, "rate"),
             schemathesis=median_of(peer, "rate"),
             schemathesis_rates=[r["rate"] for r in peer],
             schemathesis_examples=peer[0]["examples"],
