@@ -23,20 +23,12 @@ from urllib.parse import quote
 
 import httpx
 
-REQUIRED = ("id", "created_at", "display_name", "type")
-KNOWN_FIELDS = frozenset(
-    {
-        *REQUIRED,
-        "max_input_tokens",
-        "max_tokens",
-        "capabilities",
-        "lifecycle",
-        "line",
-        "deprecated_at",
-        "retires_at",
-        "allowed_fallback_models",
-    }
-)
+from conformance.schemas import load_schema
+
+# The fields the contract knows, from the schema itself.
+_MODEL_SCHEMA = load_schema("beta-model-info.json")
+REQUIRED = tuple(_MODEL_SCHEMA["required"])
+KNOWN_FIELDS = frozenset(_MODEL_SCHEMA["properties"])
 
 
 def failure(kind: str, **fields: Any) -> dict[str, Any]:
