@@ -4,8 +4,6 @@ under the requirement it breaks and no other; the reference server passes everyt
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,24 +15,14 @@ from conformance.reference.app import create_app
 from conformance.reference.server import ReferenceServer
 from conformance.run import REFERENCE_KEY
 
+from ._cli import run_command
 from .broken_servers import FAULTS, Fault
 
 SUITE_ARGS = ["--examples", "40", "--seed", "20261125", "--timeout", "5"]
 
 
 def run_cli(*args: str, tmp_path: Path) -> tuple[int, dict[str, Any], str]:
-    tmp_path.mkdir(parents=True, exist_ok=True)
-    report = tmp_path / "report.json"
-    completed = subprocess.run(
-        [sys.executable, "-m", "conformance", "server", "--report-json", str(report), *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={"PATH": "/usr/bin:/bin", "ANTHROPIC_API_KEY": REFERENCE_KEY},
-    )
-    output = completed.stdout + completed.stderr
-    data = json.loads(report.read_text()) if report.exists() else {}
-    return completed.returncode, data, output
+    return run_command("server", *args, tmp_path=tmp_path, env={"ANTHROPIC_API_KEY": REFERENCE_KEY})
 
 
 def failed_ids(report: dict[str, Any]) -> set[str]:

@@ -5,7 +5,6 @@ is a harness error of one check, and the run goes on."""
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -14,28 +13,16 @@ import pytest
 
 from conformance import registry
 
+from ._cli import run_command
 from .broken_clients import BROKEN, Broken
 
-ROOT = Path(__file__).resolve().parents[1]
 SUITE_ARGS = ["--seed", "20261125", "--examples", "15", "--timeout", "2"]
 
 
 def run_client_cli(
     *args: str, tmp_path: Path, env: dict[str, str] | None = None
 ) -> tuple[int, dict[str, Any], str]:
-    tmp_path.mkdir(parents=True, exist_ok=True)
-    report = tmp_path / "report.json"
-    completed = subprocess.run(
-        [sys.executable, "-m", "conformance", "client", "--report-json", str(report), *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=ROOT,
-        env={"PATH": "/usr/bin:/bin", **(env or {})},
-    )
-    output = completed.stdout + completed.stderr
-    data = json.loads(report.read_text()) if report.exists() else {}
-    return completed.returncode, data, output
+    return run_command("client", *args, tmp_path=tmp_path, env=env)
 
 
 def outcomes(report: dict[str, Any]) -> dict[str, str]:

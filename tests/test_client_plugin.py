@@ -11,7 +11,8 @@ import pytest
 
 from conformance import registry
 
-from .test_client_broken import ROOT, run_client_cli
+from ._cli import ROOT
+from .test_client_broken import run_client_cli
 
 pytest_plugins = ["pytester"]
 
