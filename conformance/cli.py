@@ -16,14 +16,13 @@ import httpx
 
 from . import registry
 from .baseline import BaselineError, load_baseline
+from .launch import EXIT_UNREACHABLE, EXIT_USAGE, run_suite
 from .results import tool_version
 from .schemas import CONTRACTS, DEFAULT_CONTRACT
 from .target import describe_transport_error
 
 __all__ = ["main"]
 
-EXIT_USAGE = 2
-EXIT_UNREACHABLE = 3
 SUITE_DIR = Path(__file__).parent / "suite"
 
 
@@ -89,34 +88,18 @@ def _check_reachable(base_url: str, timeout: float) -> str | None:
 
 
 def _server(args: argparse.Namespace) -> int:
-    import pytest
-
     if args.base_url:
         problem = _check_reachable(args.base_url, args.timeout or 10.0)
         if problem:
             print(f"models-conformance server: {problem}", file=sys.stderr)
             return EXIT_UNREACHABLE
-    pytest_args = [
-        str(SUITE_DIR),
-        "--rootdir",
-        str(SUITE_DIR),
-        "-c",
-        str(SUITE_DIR / "pytest.ini"),
-        "--noconftest",
-        "-p",
-        "no:cacheprovider",
-        # The CLI imported the package before pytest started; the suite does not rely on assert rewriting.
-        "-W",
-        "ignore::pytest.PytestAssertRewriteWarning",
-        "--conformance-contract",
-        args.contract,
-    ]
     if args.baseline:
         try:
             load_baseline(args.baseline)
         except BaselineError as exc:
             print(f"models-conformance server: error: {exc}", file=sys.stderr)
             return EXIT_USAGE
+    pytest_args = ["--conformance-contract", args.contract]
     options = {
         "--conformance-base-url": args.base_url,
         "--conformance-report-json": args.report_json,
@@ -144,16 +127,7 @@ def _server(args: argparse.Namespace) -> int:
     if args.api_key:
         # Through the environment, so the key never appears in a process listing or in pytest's output.
         os.environ["ANTHROPIC_API_KEY"] = args.api_key
-    if not _plugin_registered():
-        pytest_args += ["-p", "conformance.plugin"]
-    code = int(pytest.main(pytest_args + list(args.pytest_args)))
-    return code if code in (0, 1, EXIT_USAGE, EXIT_UNREACHABLE) else EXIT_USAGE if code == 4 else code
-
-
-def _plugin_registered() -> bool:
-    from importlib.metadata import entry_points
-
-    return any(ep.value == "conformance.plugin" for ep in entry_points(group="pytest11"))
+    return run_suite(SUITE_DIR, SUITE_DIR / "pytest.ini", pytest_args, args.pytest_args)
 
 
 def _positive_float(text: str) -> float:

@@ -21,6 +21,7 @@ import pytest
 from . import registry
 from .baseline import BaselineError, load_baseline, write_baseline
 from .failures import Blocked, ConformanceFailure
+from .launch import EXIT_UNREACHABLE, EXIT_USAGE
 from .results import ItemResult, Results, item_from_exception
 from .run import KeyRejected, ServerRun, TargetUnreachable, start
 from .settings import Settings, SettingsError, add_options, resolve
@@ -38,9 +39,6 @@ SETTINGS = pytest.StashKey[Settings]()
 CONTEXT = pytest.StashKey[dict[str, Any]]()
 SENT = pytest.StashKey[int]()
 SERVER_REQUESTS = pytest.StashKey[list[int]]()  # requests the server suite sent, counted from the reports
-
-EXIT_USAGE = 2
-EXIT_UNREACHABLE = 3
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

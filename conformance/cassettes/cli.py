@@ -11,13 +11,13 @@ import sys
 import time
 from pathlib import Path
 
+from ..launch import EXIT_USAGE
 from ..schemas import CONTRACTS, DEFAULT_CONTRACT
 from .judge import check
 
 __all__ = ["PROG", "add_arguments", "cassette_files", "run"]
 
 PROG = "models-conformance cassettes check"
-EXIT_USAGE = 2
 SUFFIXES = (".yaml", ".yml")
 SHOWN_FAILURES = 25
 

@@ -28,6 +28,7 @@ from typing import Any
 import pytest
 
 from .. import registry
+from ..launch import EXIT_USAGE
 from ..results import tool_version
 from .formats import CassetteError, load
 from .record import raw_targets, vcr_config
@@ -41,7 +42,6 @@ SESSION_CASSETTE = "conformance_session"
 NOT_REPLAYABLE = {
     "SRV-NO-5XX": "not replayable: hypothesis makes new model ids on every run; they never match a recording",
 }
-EXIT_USAGE = 2
 
 
 @dataclass(frozen=True)

@@ -11,15 +11,13 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from ..launch import EXIT_UNREACHABLE, EXIT_USAGE, run_suite
 from ..schemas import CONTRACTS, DEFAULT_CONTRACT
 from .connector import Connector, ConnectorMissing, ConnectorUnavailable
 from .inprocess import ClientSpecError, load
 from .plugin import CLIENT_EXAMPLES, CLIENT_SUITE, CLIENT_TIMEOUT_S
 
 __all__ = ["add_arguments", "run"]
-
-EXIT_USAGE = 2
-EXIT_UNREACHABLE = 3
 
 
 def _number(kind: type[int] | type[float], *, zero: bool = False) -> Callable[[str], int | float]:
@@ -85,39 +83,22 @@ def _preflight(args: argparse.Namespace) -> int | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import pytest
-
-    from ..cli import _plugin_registered
-
     problem = _preflight(args)
     if problem is not None:
         return problem
-    shared_ini = Path(CLIENT_SUITE).parent / "pytest.ini"
-    pytest_args = [
-        str(CLIENT_SUITE),
-        "--rootdir",
-        str(CLIENT_SUITE),
-        "-c",
-        str(shared_ini),
-        "--noconftest",
-        "-p",
-        "no:cacheprovider",
-        # The CLI imported the package before pytest started; the suite does not rely on assert rewriting.
-        "-W",
-        "ignore::pytest.PytestAssertRewriteWarning",
+    options = [
         f"--conformance-contract={args.contract}",
         f"--conformance-examples={args.examples}",
         f"--conformance-timeout={args.timeout}",
     ]
     if args.connector:
-        pytest_args.append(f"--conformance-client-connector={args.connector}")
+        options.append(f"--conformance-client-connector={args.connector}")
     else:
-        pytest_args.append(f"--conformance-client-python={args.python}")
+        options.append(f"--conformance-client-python={args.python}")
     if args.report_json:
-        pytest_args.append(f"--conformance-report-json={args.report_json}")
+        options.append(f"--conformance-report-json={args.report_json}")
     if args.seed is not None:
-        pytest_args.append(f"--conformance-seed={args.seed}")
-    if not _plugin_registered():
-        pytest_args += ["-p", "conformance.plugin"]
-    code = int(pytest.main(pytest_args + list(args.pytest_args)))
-    return code if code in (0, 1, EXIT_USAGE, EXIT_UNREACHABLE) else EXIT_USAGE if code == 4 else code
+        options.append(f"--conformance-seed={args.seed}")
+    suite = Path(CLIENT_SUITE)
+    # The client suite shares the server suite's ini file (one folder up).
+    return run_suite(suite, suite.parent / "pytest.ini", options, args.pytest_args)

@@ -19,6 +19,7 @@ import pytest
 
 from .. import plugin as shared
 from ..exchange import redact
+from ..launch import EXIT_UNREACHABLE, EXIT_USAGE
 from ..settings import Settings
 from .connector import Connector, ConnectorMissing, ConnectorUnavailable
 from .inprocess import ClientSpecError, InProcess, load
@@ -124,7 +125,7 @@ def _client_settings(config: pytest.Config) -> Settings:
 
 
 def _usage_error(message: str) -> None:
-    pytest.exit(f"models-conformance client: usage error: {message}", returncode=shared.EXIT_USAGE)
+    pytest.exit(f"models-conformance client: usage error: {message}", returncode=EXIT_USAGE)
 
 
 @pytest.fixture(scope="session")
@@ -149,7 +150,7 @@ def conformance_client(pytestconfig: pytest.Config) -> Iterator[object]:
         except ConnectorUnavailable as exc:
             pytest.exit(
                 f"models-conformance client: cannot start the connector: {exc}",
-                returncode=shared.EXIT_UNREACHABLE,
+                returncode=EXIT_UNREACHABLE,
             )
     elif python:
         try:
