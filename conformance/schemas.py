@@ -23,11 +23,13 @@ __all__ = [
     "error_envelope_errors",
     "error_validator",
     "known_betas",
+    "later_fields",
     "list_validator",
     "load_schema",
     "model_errors",
     "model_validator",
     "schema_dir",
+    "seed_fields",
 ]
 
 CONTRACTS: tuple[str, ...] = ("2023-06-01", "2026-10-21")
@@ -184,3 +186,18 @@ def error_envelope_errors(body: Any) -> Iterator[ValidationError]:
 def known_betas() -> tuple[str, ...]:
     """The anthropic-beta values the seed page lists (19), in its order."""
     return tuple(load_schema("anthropic-beta.json")["$defs"]["known-betas"]["enum"])
+
+
+def seed_fields() -> tuple[str, ...]:
+    """The BetaModelInfo properties the seed page defines (the schema's required ones), in schema order."""
+    return tuple(load_schema(_MODEL_SCHEMAS[DEFAULT_CONTRACT])["required"])
+
+
+def later_fields() -> tuple[str, ...]:
+    """The BetaModelInfo properties known beyond the seed (max_input_tokens, lifecycle, ...), in schema order.
+
+    The one list of them: the reference server, the strategies and the tests take it from here.
+    """
+    seed = set(seed_fields())
+    properties = load_schema(_MODEL_SCHEMAS[DEFAULT_CONTRACT])["properties"]
+    return tuple(name for name in properties if name not in seed)

@@ -15,20 +15,7 @@ JSON_VALUES = st.recursive(
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
     max_leaves=6,
 )
-FIELDS = [
-    "id",
-    "created_at",
-    "display_name",
-    "type",
-    "lifecycle",
-    "line",
-    "deprecated_at",
-    "retires_at",
-    "max_tokens",
-    "max_input_tokens",
-    "capabilities",
-    "allowed_fallback_models",
-]
+FIELDS = [*schemas.seed_fields(), *schemas.later_fields()]
 
 
 def errors(found: Any) -> list[tuple[str, str, str]]:

@@ -17,6 +17,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from ..schemas import later_fields
+
 __all__ = ["FIELD_ORDER", "VERSIONS", "WITHHELD_BY_VERSION", "render", "synthesize"]
 
 VERSIONS: tuple[str, ...] = ("2023-06-01", "2026-10-21")
@@ -30,21 +32,8 @@ WITHHELD_BY_VERSION: Mapping[str, frozenset[str]] = {
 _BETA_ONLY_FIELDS = frozenset({"allowed_fallback_models"})
 _BETA_ONLY_CAPABILITIES = frozenset({"compaction"})
 
-# The order real responses use for the seed fields, then the later fields in the SDK's order.
-FIELD_ORDER: tuple[str, ...] = (
-    "type",
-    "id",
-    "display_name",
-    "created_at",
-    "max_input_tokens",
-    "max_tokens",
-    "capabilities",
-    "lifecycle",
-    "line",
-    "deprecated_at",
-    "retires_at",
-    "allowed_fallback_models",
-)
+# The order real responses use for the seed fields, then the later fields in the schema's order.
+FIELD_ORDER: tuple[str, ...] = ("type", "id", "display_name", "created_at", *later_fields())
 
 EPOCH = "1970-01-01T00:00:00Z"
 
