@@ -121,7 +121,8 @@ class Exchange:
     request: Request
     response: Response
     contract: str = "2023-06-01"
-    note: str = field(default="", compare=False)
+    # Intermediary answers (an edge proxy's 502, ...) that the same request got first, then retried.
+    superseded: tuple[Response, ...] = field(default=(), compare=False)
 
     def reproduction(self) -> str:
         return curl(self.request)

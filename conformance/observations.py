@@ -19,6 +19,7 @@ from .checks.server import (
 )
 from .exchange import Exchange
 from .failures import Finding
+from .intermediary import intermediary, note
 
 __all__ = ["Observations"]
 
@@ -32,23 +33,33 @@ class Observations:
         # are the same whether one process or several (pytest-xdist) ran the checks.
         self._new_findings: list[Finding] = []
         self._new_judged: Counter[str] = Counter()
+        self._new_notes: list[dict[str, Any]] = []
 
-    def drain(self) -> tuple[dict[str, list[dict[str, Any]]], dict[str, int]]:
-        """Findings (as data) and judged counts observed since the last call."""
+    def drain(self) -> tuple[dict[str, list[dict[str, Any]]], dict[str, int], list[dict[str, Any]]]:
+        """Findings (as data), judged counts and notes observed since the last call."""
         findings: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for finding in self._new_findings:
             findings[finding.requirement_id].append(finding.as_dict())
-        judged = dict(self._new_judged)
-        self._new_findings, self._new_judged = [], Counter()
-        return dict(findings), judged
+        judged, notes = dict(self._new_judged), self._new_notes
+        self._new_findings, self._new_judged, self._new_notes = [], Counter(), []
+        return dict(findings), judged, notes
 
     def __call__(self, exchange: Exchange, model_body: bool) -> None:
         self.exchanges += 1
+        for earlier in exchange.superseded:
+            found = intermediary(earlier)
+            if found is not None:
+                self._new_notes.append(note(exchange, found, followed_by=exchange.response.status))
         status = exchange.response.status
-        self._judge(("SRV-200-CONTENT-TYPE",), judge_content_type(exchange))
-        self._judge(("SRV-REQUEST-ID",), judge_request_id(exchange))
-        if status >= 400:
-            self._judge(("SRV-ERROR-ENVELOPE", "SRV-ERROR-STATUS-TYPE"), judge_error_envelope(exchange))
+        found = intermediary(exchange.response)
+        if found is not None:
+            # The API never saw this request: its answer cannot show a rule about the API's own answers.
+            self._new_notes.append(note(exchange, found))
+        else:
+            self._judge(("SRV-200-CONTENT-TYPE",), judge_content_type(exchange))
+            self._judge(("SRV-REQUEST-ID",), judge_request_id(exchange))
+            if status >= 400:
+                self._judge(("SRV-ERROR-ENVELOPE", "SRV-ERROR-STATUS-TYPE"), judge_error_envelope(exchange))
         if exchange.request.method == "GET":
             # SRV-NO-5XX speaks of retrieving models; other methods belong to SRV-METHOD.
             self._judge(("SRV-NO-5XX",), judge_no_5xx(exchange))

@@ -16,6 +16,7 @@ from urllib.parse import quote, urlsplit
 import httpx
 
 from .exchange import Exchange, Request, Response, register_secret
+from .intermediary import TRANSIENT_STATUSES, intermediary
 
 __all__ = [
     "PROBE_KEY",
@@ -50,6 +51,8 @@ class Throttled(Exception):
 
 # Statuses that mean "slow down" rather than "wrong": honoured, retried, reported apart.
 THROTTLE_STATUSES = frozenset({429, 529})
+# Retries of a request that an intermediary answered with 502/503/504 (3 attempts in all).
+INTERMEDIARY_RETRIES = 2
 
 
 def encode_segment(model_id: str) -> str:
@@ -138,12 +141,18 @@ class Target:
         """Send one request with the exact request target ``raw_target`` (relative to the base URL)."""
         target = self._prefix + raw_target
         request = Request.make(method, self.base_url, target, headers, body)
+        superseded: list[Response] = []
         while True:
             response = self._send_once(request)
-            if response.status not in THROTTLE_STATUSES:
+            if response.status in THROTTLE_STATUSES:
+                self._wait_after_throttle(response)
+            elif len(superseded) < INTERMEDIARY_RETRIES and _transient_intermediary(response):
+                # An edge that could not reach the API says nothing about the API: ask again, a little later.
+                superseded.append(response)
+                self.sleep(min(retry_delay(response, attempt=len(superseded), base=0.25), 10.0))
+            else:
                 break
-            self._wait_after_throttle(response)
-        exchange = Exchange(request, response, contract=self.contract)
+        exchange = Exchange(request, response, contract=self.contract, superseded=tuple(superseded))
         for observe in self.observers:
             observe(exchange, model_body)
         return exchange
@@ -199,8 +208,12 @@ class Target:
         return self.send("GET", raw_target, headers, model_body=model_body)
 
 
-def retry_delay(response: Response, attempt: int) -> float:
-    """Seconds to wait before retrying a throttled request: retry-after-ms, retry-after, else backoff."""
+def _transient_intermediary(response: Response) -> bool:
+    return response.status in TRANSIENT_STATUSES and intermediary(response) is not None
+
+
+def retry_delay(response: Response, attempt: int, base: float = 1.0) -> float:
+    """Seconds to wait before retrying: retry-after-ms, retry-after, else ``base`` doubled per attempt."""
     for name, scale in (("retry-after-ms", 0.001), ("retry-after", 1.0)):
         value = response.header(name)
         if value is None:
@@ -213,7 +226,7 @@ def retry_delay(response: Response, attempt: int) -> float:
             except (TypeError, ValueError):
                 continue
             return max(0.0, when.timestamp() - time.time())
-    return min(30.0, float(2 ** min(attempt - 1, 5)))
+    return min(30.0, base * 2.0 ** min(attempt - 1, 5))
 
 
 def describe_transport_error(exc: httpx.TransportError) -> str:

@@ -351,3 +351,27 @@ def test_a_folder_is_searched_for_cassettes(tmp_path: Path) -> None:
     assert [s.path for s in check([tmp_path / "sub" / "a.yml"]).files] == [str(tmp_path / "sub" / "a.yml")]
     result = cli(str(tmp_path))
     assert result.returncode == 0 and "a.yml: vcrpy, 5 interaction(s)" in result.stdout
+
+
+EDGE_PAGE = "<html><head><title>414 Request-URI Too Large</title></head><body>cloudflare</body></html>"
+
+
+def test_an_edge_proxy_s_recorded_page_is_a_note_not_a_failure(tmp_path: Path) -> None:
+    edge = interaction(
+        "/v1/models/" + "a" * 9000,
+        414,
+        EDGE_PAGE,
+        headers={"content-type": "text/html", "server": "cloudflare", "cf-ray": "8f0c2a1b3c4d5e6f-IAD"},
+    )
+    run = check([write(tmp_path / "edge.yaml", [*conformant(), edge])])
+    assert {r["id"]: r["outcome"] for r in run.results.report()["results"]} == dict.fromkeys(JUDGED, "passed")
+    (note,) = run.results.report()["notes"]
+    assert note["status"] == 414 and note["interaction"] == len(conformant())
+    assert note["file"].endswith("edge.yaml")
+
+
+def test_the_same_page_without_an_intermediary_s_mark_is_the_target_s_own(tmp_path: Path) -> None:
+    page = interaction("/v1/models/" + "a" * 9000, 414, EDGE_PAGE, headers={"content-type": "text/html"})
+    path = write(tmp_path / "own.yaml", [*conformant(), page])
+    assert failed(path) == {"SRV-ERROR-ENVELOPE", "SRV-200-CONTENT-TYPE", "SRV-REQUEST-ID"}
+    assert check([path]).results.report()["notes"] == []

@@ -72,6 +72,10 @@ def run(args: argparse.Namespace) -> int:
     print()
     for line in result.results.table():
         print(line)
+    notes = result.results.notes_lines()
+    if notes:
+        print("\nnotes (answers not judged as the target's own):")
+        print("\n".join(notes))
     if result.failures:
         print("\nfailures:")
         stated: set[str] = set()

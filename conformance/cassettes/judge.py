@@ -26,6 +26,7 @@ from ..checks.server import (
 )
 from ..exchange import NOT_JSON, Exchange, Response
 from ..failures import Finding
+from ..intermediary import intermediary, note
 from ..results import ItemResult, Results
 from ..schemas import DEFAULT_CONTRACT
 from .client_checks import CLIENT_REQUIREMENTS, judge_request
@@ -128,6 +129,11 @@ def _judge_file(path: str, run: CheckRun, default_contract: str) -> FileSummary:
             continue
         summary.models_interactions += 1
         segment = match.group("segment")
+        found = intermediary(interaction.exchange.response)
+        if found is not None:
+            run.results.notes.append(
+                {**note(interaction.exchange, found), "file": path, "interaction": interaction.index}
+            )
         judged = judge_response(interaction.exchange, segment)
         client_judged, skipped = judge_request(interaction, segment)
         judged.update(client_judged)
@@ -193,11 +199,13 @@ def judge_response(exchange: Exchange, segment: str | None) -> Judged:
     """The server rules this recorded response shows; ``segment`` is the raw id (None: the list)."""
     response = exchange.response
     method = exchange.request.method
-    judged: Judged = {
-        "SRV-200-CONTENT-TYPE": judge_content_type(exchange),
-        "SRV-REQUEST-ID": _request_id(exchange),
-    }
-    if response.status >= 400:
+    judged: Judged = {}
+    # An edge proxy's own page says nothing of the API's answers: the caller notes it instead.
+    own = intermediary(response) is None
+    if own:
+        judged["SRV-200-CONTENT-TYPE"] = judge_content_type(exchange)
+        judged["SRV-REQUEST-ID"] = _request_id(exchange)
+    if own and response.status >= 400:
         findings = judge_error_envelope(exchange)
         judged["SRV-ERROR-ENVELOPE"] = [f for f in findings if f.requirement_id == "SRV-ERROR-ENVELOPE"]
         if response.status in ERROR_TYPES:

@@ -196,6 +196,22 @@ def _details(result: dict[str, Any], anchor: str) -> str:
     )
 
 
+def _notes(report: dict[str, Any]) -> str:
+    items = []
+    for note in view.notes(report):
+        count = note.get("count")
+        seen = f" ({escape(str(count))} answers)" if isinstance(count, int) and count > 1 else ""
+        reproduction = _reproduction(view.text(note["reproduction"])) if note.get("reproduction") else ""
+        message = f"{_e(note.get('kind'))}: {_e(note.get('message'))}{seen}"
+        items.append(f'<li><p class="message">{message}</p>{reproduction}</li>')
+    if not items:
+        return ""
+    return (
+        "<h2>Notes</h2>\n<p>Answers not judged as the target's own, and why.</p>\n"
+        f'<ul class="notes" id="notes">{"".join(items)}</ul>\n'
+    )
+
+
 def render_html(report: dict[str, Any]) -> str:
     """The report as one self-contained HTML page (inline CSS and script, no external assets)."""
     report = view.redacted(report)
@@ -218,7 +234,7 @@ def render_html(report: dict[str, Any]) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{escape(policy)}">\n'
         f"<title>{escape(title)}</title>\n<style>\n{_asset('report.css')}</style>\n</head>\n<body>\n"
-        f"{_header(report)}\n<main>\n<h2>Requirements</h2>\n{_matrix(report, anchors)}\n"
+        f"{_header(report)}\n<main>\n<h2>Requirements</h2>\n{_matrix(report, anchors)}\n{_notes(report)}"
         f"<h2>Failures</h2>\n{details or '<p>No requirement failed.</p>'}\n</main>\n"
         "<footer>A MUST failure fails the run; SHOULD and MAY failures are reported and never fail it. "
         "Reproductions leave credentials out: a real key is read from $ANTHROPIC_API_KEY.</footer>\n"

@@ -64,15 +64,31 @@ def _truncate(value: str, width: int = DETAIL_WIDTH) -> str:
 
 
 def _table(report: dict[str, Any]) -> list[str]:
-    lines = ["| requirement | level | outcome | detail |", "|---|---|---|---|"]
+    counted = "requests_by_requirement" in report
+    lines = [
+        f"| requirement | level | outcome | {'requests | ' if counted else ''}detail |",
+        f"|---|---|---|{'---:|' if counted else ''}---|",
+    ]
     for result in view.results(report):
         outcome = view.outcome_of(result)
         message = view.text(result.get("message")).splitlines()
         detail = _escape(_truncate(message[0])) if message else ""
+        sent = f"{view.requests_of(report, result.get('id'))} | " if counted else ""
         lines.append(
             f"| {_escape(result.get('id'))} | {_escape(result.get('level'))} | "
-            f"{_emoji(outcome)} {_escape(outcome)} | {detail} |"
+            f"{_emoji(outcome)} {_escape(outcome)} | {sent}{detail} |"
         )
+    return lines
+
+
+def _notes(report: dict[str, Any]) -> list[str]:
+    lines = ["## Notes", ""]
+    for note in view.notes(report):
+        count = note.get("count")
+        seen = f" ({_escape(count)} answers)" if isinstance(count, int) and count > 1 else ""
+        lines += [f"- {_escape(note.get('kind'))}: {_escape(note.get('message'))}{seen}", ""]
+        if note.get("reproduction"):
+            lines += [_fenced(view.text(note["reproduction"])), ""]
     return lines
 
 
@@ -126,6 +142,8 @@ def render_markdown(report: dict[str, Any]) -> str:
     if command is not None:
         lines += ["Run the same cases again (same seed):", "", _fenced(command), ""]
     lines += [*_table(report), ""]
+    if view.notes(report):
+        lines += _notes(report)
     detailed = [result for result in view.results(report) if view.has_details(result)]
     if detailed:
         lines += ["## Failures", ""]

@@ -22,10 +22,12 @@ __all__ = [
     "findings",
     "has_details",
     "must_failed",
+    "notes",
     "outcome_of",
     "outcomes",
     "redacted",
     "reproduce_command",
+    "requests_of",
     "results",
     "run_fields",
     "stale_baseline",
@@ -42,6 +44,8 @@ _RESULT_FIELDS = frozenset(
     {"id", "level", "statement", "outcome", "message", "reproduction", "findings", "checks"}
 )
 _TOP_LEVEL_ORDER = ("tool", "role", "target", "contract", "seed", "requests_sent")
+# Top-level fields that have sections of their own rather than a line in the run header.
+_SECTIONS = frozenset({"results", "summary", "notes", "requests_by_requirement"})
 _TARGET_LABELS = {
     "base_url": "target",
     "reference_server": "reference server",
@@ -172,7 +176,7 @@ def run_fields(report: dict[str, Any]) -> list[tuple[str, str]]:
         elif report.get(key) is not None:
             fields.append((_label(key), text(report[key])))
     for key, value in report.items():
-        if key not in _TOP_LEVEL_ORDER and key not in ("results", "summary") and value is not None:
+        if key not in _TOP_LEVEL_ORDER and key not in _SECTIONS and value is not None:
             fields.append((_label(key), text(value)))
     return fields
 
@@ -257,3 +261,18 @@ def detail_rows(finding: dict[str, Any]) -> list[tuple[str, str]]:
 def extra_result_fields(result: dict[str, Any]) -> list[tuple[str, str]]:
     """Fields of a result this module does not know (a baseline's, say), as (label, value) pairs."""
     return [(_label(k), text(v)) for k, v in result.items() if k not in _RESULT_FIELDS and v is not None]
+
+
+def notes(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """The run's notes (answers not judged as the target's own, and why); entries not objects left out."""
+    items = report.get("notes")
+    return [item for item in items if isinstance(item, dict)] if isinstance(items, list) else []
+
+
+def requests_of(report: dict[str, Any], requirement_id: Any) -> int | None:
+    """Requests the check of ``requirement_id`` sent; None when the report does not count them."""
+    counts = report.get("requests_by_requirement")
+    if not isinstance(counts, dict):
+        return None
+    value = counts.get(text(requirement_id), 0)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None

@@ -1,0 +1,95 @@
+"""An intermediary's answer is told apart from the target's own, and judged only where it can show a rule."""
+
+from __future__ import annotations
+
+import pytest
+
+from conformance.exchange import Exchange, Request, Response
+from conformance.intermediary import intermediary
+from conformance.observations import Observations
+
+HTML = b"<html><head><title>414 Request-URI Too Large</title></head><body>cloudflare</body></html>"
+EDGE = {"server": "cloudflare", "cf-ray": "8f0c2a1b3c4d5e6f-IAD", "content-type": "text/html"}
+
+
+def answer(status: int, headers: dict[str, str], body: bytes) -> Response:
+    return Response.make(status, headers, body)
+
+
+@pytest.mark.parametrize(
+    ("status", "headers", "body"),
+    [
+        pytest.param(414, EDGE, HTML, id="cloudflare 414 page"),
+        pytest.param(502, {**EDGE, "server": "nginx/1.25.3"}, HTML, id="nginx 502 page"),
+        pytest.param(
+            503, {"server": "envoy", "content-type": "text/plain"}, b"upstream connect error", id="envoy"
+        ),
+        pytest.param(504, {"via": "1.1 varnish", "content-type": "text/plain"}, b"timeout", id="via header"),
+        pytest.param(431, {"x-amz-cf-id": "abc==", "content-type": "text/html"}, HTML, id="cloudfront 431"),
+        pytest.param(413, {"server": "awselb/2.0"}, b"", id="load balancer, empty body"),
+    ],
+)
+def test_an_edge_s_own_page_is_an_intermediary_answer(
+    status: int, headers: dict[str, str], body: bytes
+) -> None:
+    found = intermediary(answer(status, headers, body))
+    assert found is not None and found.status == status and found.marks
+
+
+@pytest.mark.parametrize(
+    ("status", "headers", "body"),
+    [
+        pytest.param(
+            414,
+            EDGE | {"content-type": "application/json"},
+            b'{"type":"error","error":{"type":"invalid_request_error","message":"too long"}}',
+            id="a JSON body is the API's own, whatever passed it on",
+        ),
+        pytest.param(414, {"content-type": "text/html"}, HTML, id="no intermediary's mark"),
+        pytest.param(
+            502, {"server": "uvicorn", "content-type": "text/plain"}, b"Bad Gateway", id="an app server"
+        ),
+        pytest.param(500, EDGE, HTML, id="a 500 is never a proxy's own"),
+        pytest.param(404, EDGE, HTML, id="nor a 404"),
+    ],
+)
+def test_the_target_s_own_answers_are_not_taken_for_an_intermediary_s(
+    status: int, headers: dict[str, str], body: bytes
+) -> None:
+    assert intermediary(answer(status, headers, body)) is None
+
+
+def exchange_of(response: Response, superseded: tuple[Response, ...] = ()) -> Exchange:
+    request = Request.make(
+        "GET", "http://127.0.0.1:1", "/v1/models/" + "a" * 9000, {"anthropic-version": "2023-06-01"}
+    )
+    return Exchange(request, response, superseded=superseded)
+
+
+def test_an_intermediary_answer_is_a_note_not_an_envelope_failure() -> None:
+    observations = Observations()
+    observations(exchange_of(answer(414, EDGE, HTML)), model_body=True)
+    findings, judged, notes = observations.drain()
+    assert findings == {}
+    assert "SRV-ERROR-ENVELOPE" not in judged and "SRV-200-CONTENT-TYPE" not in judged
+    assert judged == {"SRV-NO-5XX": 1}
+    (note,) = notes
+    assert note["kind"] == "intermediary" and note["status"] == 414
+    assert "server: cloudflare" in note["marks"] and note["reproduction"].startswith("curl ")
+
+
+def test_an_intermediary_5xx_still_fails_srv_no_5xx() -> None:
+    observations = Observations()
+    observations(exchange_of(answer(502, EDGE, HTML)), model_body=True)
+    findings, _, notes = observations.drain()
+    assert list(findings) == ["SRV-NO-5XX"]
+    assert "SRV-NO-5XX judges its status" in notes[0]["message"]
+
+
+def test_a_retried_intermediary_answer_is_noted_and_the_answer_after_it_judged() -> None:
+    observations = Observations()
+    broken_json_404 = answer(404, {"content-type": "text/plain", "request-id": "req_1"}, b"{}")
+    observations(exchange_of(broken_json_404, superseded=(answer(502, EDGE, HTML),)), model_body=True)
+    findings, _, notes = observations.drain()
+    assert set(findings) == {"SRV-200-CONTENT-TYPE", "SRV-ERROR-ENVELOPE"}
+    assert notes[0]["superseded"] is True and "retried" in notes[0]["message"]
