@@ -19,7 +19,6 @@ from .baseline import BaselineError, load_baseline
 from .launch import EXIT_UNREACHABLE, EXIT_USAGE, run_suite
 from .results import tool_version
 from .schemas import CONTRACTS, DEFAULT_CONTRACT
-from .target import describe_transport_error
 
 __all__ = ["main"]
 
@@ -76,14 +75,33 @@ def _base_url(text: str) -> str:
 
 
 def _check_reachable(base_url: str, timeout: float) -> str | None:
-    """None when something answers HTTP at ``base_url``; else one line saying why not."""
+    """None when ``base_url``'s host accepts a connection (and a TLS handshake); else one line saying why not.
+
+    Only a connection, no HTTP request: on a paid, rate-limited endpoint every request is the run's to
+    spend (the live profile's budget), so the first request is the suite's own.
+    """
+    import socket
+    import ssl
+
+    url = httpx.URL(base_url)
+    host = url.host
+    port = url.port or (443 if url.scheme == "https" else 80)
     try:
-        with httpx.Client(
-            timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)), trust_env=False
-        ) as client:
-            client.get(base_url + "/v1/models", headers={"anthropic-version": DEFAULT_CONTRACT})
-    except httpx.TransportError as exc:
-        return f"cannot reach {base_url}: {describe_transport_error(exc)}"
+        with socket.create_connection((host, port), timeout=min(timeout, 5.0)) as sock:
+            if url.scheme == "https":
+                import certifi  # httpx's own trust store, so that this check agrees with the run
+
+                context = ssl.create_default_context(cafile=certifi.where())
+                with context.wrap_socket(sock, server_hostname=host):
+                    pass
+    except socket.gaierror as exc:
+        return f"cannot reach {base_url}: the host name {host!r} does not resolve ({exc.strerror})"
+    except TimeoutError:
+        return f"cannot reach {base_url}: connection timed out after {min(timeout, 5.0):g} s"
+    except ssl.SSLError as exc:
+        return f"cannot reach {base_url}: the TLS handshake failed ({exc.reason or exc})"
+    except OSError as exc:
+        return f"cannot reach {base_url}: cannot connect ({exc.strerror or exc})"
     return None
 
 
@@ -155,7 +173,7 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
     live.add_argument(
         "--profile", choices=["default", "live"], help="live: a request budget and a rate limit"
     )
-    live.add_argument("--max-requests", type=_int_at_least(1), metavar="N", help="request budget (live: 150)")
+    live.add_argument("--max-requests", type=_int_at_least(1), metavar="N", help="request budget (live: 60)")
     live.add_argument(
         "--rate", type=_positive_float, metavar="R", help="at most R requests per second (live: 1)"
     )
@@ -203,7 +221,9 @@ def build_parser() -> argparse.ArgumentParser:
     server.add_argument("--report-json", metavar="PATH", help="write the JSON report here")
     server.add_argument("--seed", type=_int_at_least(0), help="seed for generated cases")
     server.add_argument(
-        "--examples", type=_int_at_least(1), help="generated model ids (default 100; live 20)"
+        "--examples",
+        type=_int_at_least(1),
+        help="generated model ids (default 100; at most what a budget leaves)",
     )
     server.add_argument("--timeout", type=_positive_float, help="per-request timeout in seconds (default 10)")
     add_run_options(server)

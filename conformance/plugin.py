@@ -22,7 +22,7 @@ from . import registry
 from .baseline import BaselineError, load_baseline, write_baseline
 from .failures import Blocked, ConformanceFailure
 from .launch import EXIT_UNREACHABLE, EXIT_USAGE
-from .results import ItemResult, Results, item_from_exception
+from .results import SHARED_REQUESTS, ItemResult, Results, item_from_exception
 from .run import KeyRejected, ServerRun, TargetUnreachable, start
 from .settings import Settings, SettingsError, add_options, resolve
 from .target import BudgetExhausted, Target, Throttled
@@ -51,6 +51,9 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     config.addinivalue_line(
         "markers", "every_response: judges all the traffic of the run, so it runs after every other check"
+    )
+    config.addinivalue_line(
+        "markers", "fills_budget: generates its requests, so it runs after the fixed checks, on what is left"
     )
     config.stash[RESULTS] = Results("server")
     config.stash[CONTEXT] = {}
@@ -84,9 +87,16 @@ class _ShareSeedWithWorkers:
                 context.setdefault(key, value)
 
 
+def _run_order(item: pytest.Item) -> int:
+    if item.get_closest_marker("every_response") is not None:
+        return 2  # judges the whole run's traffic
+    if item.get_closest_marker("fills_budget") is not None:
+        return 1  # gets what a request budget has left after the fixed checks
+    return 0
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    # Stable partition: checks over the whole run's traffic go last.
-    items.sort(key=lambda item: item.get_closest_marker("every_response") is not None)
+    items.sort(key=_run_order)  # stable: the order within each group stays the collection order
 
 
 def _usage_error(message: str) -> None:
@@ -202,11 +212,19 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         payload["item"] = result.as_dict()
     run = config.stash.get(RUN, None)
     if run is not None:
-        findings, judged = run.observations.drain()
+        findings, judged, notes = run.observations.drain()
         sent = run.target.requests_sent - config.stash[SENT]
         config.stash[SENT] = run.target.requests_sent
-        if findings or judged or sent:
-            payload["observed"] = {"findings": findings, "judged": judged, "requests": sent}
+        if findings or judged or sent or notes:
+            # Requests a check sends while it runs are its own; set-up and tear-down traffic is shared.
+            sender = _requirement_id(item) if report.when == "call" else None
+            payload["observed"] = {
+                "findings": findings,
+                "judged": judged,
+                "notes": notes,
+                "requests": sent,
+                "sender": sender,
+            }
             payload["context"] = _run_context(run)
     if payload:
         report.conformance_payload = payload  # type: ignore[attr-defined]
@@ -228,7 +246,8 @@ class _Collector:
             results.add(ItemResult.from_dict(payload["item"]))
         if "observed" in payload:
             observed = payload["observed"]
-            results.add_observed(observed["findings"], observed["judged"])
+            results.add_observed(observed["findings"], observed["judged"], observed["notes"])
+            results.count_requests(observed["sender"], observed["requests"])
             self.config.stash[SERVER_REQUESTS][0] += observed["requests"]
             self.config.stash[CONTEXT].update(payload["context"])
 
@@ -277,6 +296,11 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     terminalreporter.section("conformance: requirements")
     for line in results.table():
         terminalreporter.write_line(line)
+    notes = results.notes_lines()
+    if notes:
+        terminalreporter.section("conformance: notes (answers not judged as the target's own)")
+        for line in notes:
+            terminalreporter.write_line(line)
     context = config.stash[CONTEXT]
     settings = config.stash.get(SETTINGS, None)
     if "description" in context:
@@ -289,8 +313,10 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
             if throttling.get("answers")
             else ""
         )
+        shared = config.stash[RESULTS].requests.get(SHARED_REQUESTS, 0)
+        set_up = f" ({shared} in set-up, the rest by the checks above)" if shared else ""
         terminalreporter.write_line(
-            f"requests sent: {_requests_sent(config)}{budget}{throttled}; seed {settings.seed} "
+            f"requests sent: {_requests_sent(config)}{budget}{set_up}{throttled}; seed {settings.seed} "
             f"(reproduce with --conformance-seed {settings.seed})"
         )
 

@@ -24,7 +24,10 @@ from .baseline import Baseline
 from .exchange import redact
 from .failures import ConformanceFailure
 
-__all__ = ["ItemResult", "RequirementResult", "Results", "tool_version"]
+__all__ = ["SHARED_REQUESTS", "ItemResult", "RequirementResult", "Results", "tool_version"]
+
+# The key, in requests by requirement, of what no one check sent: reaching the target, discovery.
+SHARED_REQUESTS = "(set-up)"
 
 Outcome = Literal["passed", "failed", "skipped", "expected-failure"]
 
@@ -106,17 +109,41 @@ class Results:
         self.items: list[ItemResult] = []
         self.observed: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self.judged: Counter[str] = Counter()
+        self.notes: list[dict[str, Any]] = []
+        self.requests: Counter[str] = Counter()  # requests sent, by the requirement whose check sent them
         self.baseline: Baseline | None = None
         self.today = dt.date.today()
 
     def add(self, item: ItemResult) -> None:
         self.items.append(item)
 
-    def add_observed(self, findings: dict[str, list[dict[str, Any]]], judged: dict[str, int]) -> None:
-        """Findings about every response, and how many responses were judged, per requirement."""
+    def add_observed(
+        self,
+        findings: dict[str, list[dict[str, Any]]],
+        judged: dict[str, int],
+        notes: Iterable[dict[str, Any]] = (),
+    ) -> None:
+        """Findings about every response, how many responses were judged per requirement, and notes."""
         for requirement_id, found in findings.items():
             self.observed[requirement_id].extend(found)
         self.judged.update(judged)
+        self.notes.extend(notes)
+
+    def count_requests(self, requirement_id: str | None, sent: int) -> None:
+        """``sent`` requests went out for ``requirement_id``'s check (None: set-up shared by all checks)."""
+        if sent:
+            self.requests[requirement_id or SHARED_REQUESTS] += sent
+
+    def grouped_notes(self) -> list[dict[str, Any]]:
+        """The notes, one per kind of answer (kind, status, marks, retried or not), with a count."""
+        groups: dict[tuple[Any, ...], dict[str, Any]] = {}
+        for item in self.notes:
+            key = (item.get("kind"), item.get("status"), tuple(item.get("marks", ())), item.get("superseded"))
+            if key in groups:
+                groups[key]["count"] += 1
+            else:
+                groups[key] = {**item, "count": 1}
+        return list(groups.values())
 
     @property
     def empty(self) -> bool:
@@ -178,13 +205,17 @@ class Results:
         return bool(summary["must_failed"] or summary["stale_baseline"])
 
     def report(self, **context: Any) -> dict[str, Any]:
-        return {
+        report: dict[str, Any] = {
             "tool": {"name": "models-api-conformance", "version": tool_version()},
             "role": self.role,
             **context,
             "results": [result.as_dict() for result in self.by_requirement()],
             "summary": self.summary(),
+            "notes": self.grouped_notes(),
         }
+        if self.requests:
+            report["requests_by_requirement"] = dict(self.requests)
+        return report
 
     def write_json(self, path: str | Path, **context: Any) -> None:
         text = json.dumps(self.report(**context), indent=2, ensure_ascii=False)
@@ -193,12 +224,16 @@ class Results:
     def table(self) -> list[str]:
         results = self.by_requirement()
         width = max(len(r.requirement.id) for r in results)
-        lines = [f"{'requirement':<{width}}  level   outcome           detail"]
+        # Server runs count the requests each check sent; other runs have no such column.
+        counted = bool(self.requests)
+        requests_header = "requests  " if counted else ""
+        lines = [f"{'requirement':<{width}}  level   outcome           {requests_header}detail"]
         for result in results:
             detail = redact(result.message.splitlines()[0]) if result.message else ""
+            sent = f"{self.requests.get(result.requirement.id, 0):>8}  " if counted else ""
             lines.append(
                 f"{result.requirement.id:<{width}}  {result.requirement.level:<6}  "
-                f"{result.outcome:<16}  {detail[:100]}"
+                f"{result.outcome:<16}  {sent}{detail[:100]}"
             )
         summary = self.summary()
         line = f"{summary['passed']} passed, {summary['failed']} failed, {summary['skipped']} skipped"
@@ -210,6 +245,16 @@ class Results:
         if summary["throttled"]:
             line += f"; checks cut short by target throttling: {summary['throttled']}"
         lines.append(line)
+        return lines
+
+    def notes_lines(self) -> list[str]:
+        """The notes for a terminal: one line each kind, its count, and a reproduction."""
+        lines = []
+        for item in self.grouped_notes():
+            count = f" ({item['count']} answers)" if item["count"] > 1 else ""
+            lines.append(f"{item['kind']}: {redact(item['message'])}{count}")
+            if item.get("reproduction"):
+                lines.append(f"  e.g. {redact(item['reproduction'])}")
         return lines
 
 

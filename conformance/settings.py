@@ -15,10 +15,13 @@ __all__ = ["OPTIONS", "PROFILES", "Settings", "SettingsError", "add_options", "r
 
 
 # Defaults per profile. "live" is for real, rate-limited, paid endpoints: small enough for a free-tier key.
+# It is lean: checks share answers and sample the models, so every MUST is judged within its budget, and
+# the generated ids get what the budget has left (at most `examples`).
 PROFILES: dict[str, dict[str, Any]] = {
     "default": {"examples": 100, "timeout": 10, "max-throttle-wait": 60},
-    "live": {"examples": 20, "timeout": 30, "max-throttle-wait": 120, "max-requests": 150, "rate": 1.0},
+    "live": {"examples": 100, "timeout": 30, "max-throttle-wait": 120, "max-requests": 60, "rate": 1.0},
 }
+LEAN_PROFILES = frozenset({"live"})
 
 
 class SettingsError(ValueError):
@@ -69,10 +72,14 @@ OPTIONS = (
     Option("baseline", "CONFORMANCE_BASELINE", "expected failures (YAML or JSON): id, reason, expires"),
     Option("write-baseline", None, "write this run's failures as a starting baseline to this path"),
     Option("profile", "CONFORMANCE_PROFILE", "default or live (a budget, a rate limit and longer timeouts)"),
-    Option("max-requests", "CONFORMANCE_MAX_REQUESTS", "request budget of the run (live profile: 150)"),
+    Option("max-requests", "CONFORMANCE_MAX_REQUESTS", "request budget of the run (live profile: 60)"),
     Option("rate", "CONFORMANCE_RATE", "at most this many requests per second (live profile: 1)"),
     Option("max-throttle-wait", None, "total seconds to wait on 429/529 answers (default 60, live 120)"),
-    Option("examples", "CONFORMANCE_EXAMPLES", "generated model ids per property (default 100, live 20)"),
+    Option(
+        "examples",
+        "CONFORMANCE_EXAMPLES",
+        "generated model ids per property (default 100; with a budget, at most what it has left)",
+    ),
     Option("timeout", "CONFORMANCE_TIMEOUT", "per-request timeout in seconds (default 10)"),
 )
 
@@ -114,6 +121,11 @@ class Settings:
     report_html: str | None = None
     report_markdown: str | None = None
     sources: dict[str, str] = field(default_factory=dict, compare=False)
+
+    @property
+    def lean(self) -> bool:
+        """Checks share answers and test a sample of the models (the live profile)."""
+        return self.profile in LEAN_PROFILES
 
 
 def _raw(config: pytest.Config, option: Option) -> tuple[Any, str]:

@@ -200,6 +200,20 @@ def _non_ascii_crashes(scope: Scope) -> Answer | None:
     return None
 
 
+def _mid_length_ids_crash(scope: Scope) -> Answer | None:
+    model_id = segment(scope)
+    if model_id is not None and 150 <= len(model_id) <= 900:
+        return error_answer(500, "api_error", "Internal server error")
+    return None
+
+
+def _long_ids_refused_as_invalid(scope: Scope) -> Answer | None:
+    model_id = segment(scope)
+    if model_id is not None and len(model_id) > 512:
+        return error_answer(400, "invalid_request_error", "model_id: at most 512 characters")
+    return None
+
+
 def _no_percent_decoding(scope: Scope) -> Answer | None:
     raw = scope.get("raw_path", b"")
     if raw.startswith(b"/v1/models/") and b"%" in raw:
@@ -295,6 +309,7 @@ FAULTS = (
         "SRV-404",
         "unknown ids answer 200 (the reference server's --permissive mode)",
         app_options={"permissive": True},
+        also={"SRV-LONG-ID": "an over-long id names no model either, and gets 200 too"},
     ),
     Fault("SRV-ERROR-ENVELOPE", "error objects lack message", response=_errors(_no_error_message)),
     Fault(
@@ -303,6 +318,12 @@ FAULTS = (
         response=_odd_ids_get_wrong_type,
     ),
     Fault("SRV-NO-5XX", "ids with non-ASCII characters crash the server (500)", request=_non_ascii_crashes),
+    Fault(
+        "SRV-NO-5XX",
+        "ids of 150 to 900 characters crash the server (500)",
+        request=_mid_length_ids_crash,
+        name="SRV-NO-5XX-mid-length",
+    ),
     Fault(
         "SRV-PATH-ENCODING",
         "ids are not percent-decoded",
@@ -334,4 +355,9 @@ FAULTS = (
         contract="2026-10-21",
     ),
     Fault("SRV-LIST-CONSISTENT", "listed models carry another display_name", response=_list_differs),
+    Fault(
+        "SRV-LONG-ID",
+        "ids over 512 characters get 400 invalid_request_error",
+        request=_long_ids_refused_as_invalid,
+    ),
 )

@@ -19,6 +19,8 @@ from ._cli import run_command
 from .broken_servers import FAULTS, Fault
 
 SUITE_ARGS = ["--examples", "40", "--seed", "20261125", "--timeout", "5"]
+# The live profile as a user runs it, minus its 1 request/s pacing (the reference server is on loopback).
+PROFILE_ARGS = {"default": [], "live": ["--profile", "live", "--rate", "100000"]}
 
 
 def run_cli(*args: str, tmp_path: Path) -> tuple[int, dict[str, Any], str]:
@@ -37,12 +39,13 @@ def served(request: pytest.FixtureRequest) -> Iterator[str]:
         yield server.url
 
 
+@pytest.mark.parametrize("profile", list(PROFILE_ARGS))
 @pytest.mark.parametrize("served", FAULTS, ids=[f.id for f in FAULTS], indirect=True)
 def test_a_broken_server_is_caught_under_the_requirement_it_breaks(
-    served: str, request: pytest.FixtureRequest, tmp_path: Path
+    served: str, profile: str, request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
     fault: Fault = request.node.callspec.params["served"]
-    args = ["--base-url", served, "--contract", fault.contract, *SUITE_ARGS]
+    args = ["--base-url", served, "--contract", fault.contract, *SUITE_ARGS, *PROFILE_ARGS[profile]]
     if fault.with_aliases:
         args += ["--alias", "claude-opus-4-5"]
     code, report, output = run_cli(*args, tmp_path=tmp_path)

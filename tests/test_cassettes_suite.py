@@ -15,7 +15,7 @@ import conformance
 from conformance.cassettes.suite import NOT_REPLAYABLE, RUN_FILE, SESSION_CASSETTE
 
 SUITE = Path(conformance.__file__).parent / "suite"
-SERVER_SUITE = (SUITE / "test_requests.py", SUITE / "test_every_response.py")
+SERVER_SUITE = tuple(sorted(SUITE.glob("test_*.py")))
 
 
 def run_suite(tmp_path: Path, *args: str, name: str = "report") -> tuple[int, dict[str, Any], str]:

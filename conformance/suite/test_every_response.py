@@ -1,6 +1,7 @@
 """Requirements on every response: judged on all the traffic of the run, so these checks run last.
 
-Each one also retrieves every model once itself, so it has something to judge when run alone.
+Each one also retrieves every model once itself (a lean run reuses the answers it has), so it has
+something to judge when run alone.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ EVERY_RESPONSE = (
 @pytest.fixture(scope="module")
 def every_model_retrieved(conformance_run: ServerRun) -> ServerRun:
     for model_id in conformance_run.models:
-        conformance_run.target.retrieve(model_id)
+        conformance_run.retrieve_shared(model_id)
     return conformance_run
 
 
