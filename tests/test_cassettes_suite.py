@@ -116,3 +116,18 @@ def test_replaying_a_folder_never_recorded_is_a_usage_error(tmp_path: Path) -> N
 
 def test_the_hypothesis_check_is_the_only_one_left_out() -> None:
     assert set(NOT_REPLAYABLE) == {"SRV-NO-5XX"}
+
+
+def test_a_live_profile_recording_replays_to_its_verdicts(tmp_path: Path) -> None:
+    directory = tmp_path / "cassettes"
+    live = ["--conformance-profile=live", "--conformance-rate=100000"]
+    code, report, output = run_suite(
+        tmp_path, f"--conformance-cassettes={directory}", "--record-mode=rewrite", *live, name="recorded"
+    )
+    assert code == 0, output
+    assert json.loads((directory / RUN_FILE).read_text())["profile"] == "live"
+    # Replayed without naming the profile: the recording's own settings (and seed) apply.
+    code, replayed, output = run_suite(tmp_path, f"--conformance-cassettes={directory}", "--block-network")
+    assert code == 0, output
+    assert replayed["profile"] == "live" and replayed["seed"] == report["seed"]
+    assert verdicts(replayed) == verdicts(report)

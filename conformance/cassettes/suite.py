@@ -39,6 +39,7 @@ __all__ = ["ENV", "NOT_REPLAYABLE", "RUN_FILE", "SESSION_CASSETTE", "CassetteMod
 ENV = "CONFORMANCE_CASSETTES"
 RUN_FILE = "conformance-run.json"
 SESSION_CASSETTE = "conformance_session"
+REPLAY_RATE = 100_000  # requests per second: as fast as the recording plays back
 NOT_REPLAYABLE = {
     "SRV-NO-5XX": "not replayable: hypothesis makes new model ids on every run; they never match a recording",
 }
@@ -111,6 +112,12 @@ def _replay_settings(config: pytest.Config, directory: Path) -> None:
     config.option.conformance_contract = recorded["contract"]
     config.option.conformance_alias = list(recorded.get("aliases", [])) or None
     config.option.conformance_model = list(recorded.get("models", [])) or None
+    if recorded.get("profile"):
+        # A lean (live-profile) recording shares answers and samples models by the seed: the replay
+        # must ask the same questions in the same order, but need not wait between them.
+        config.option.conformance_profile = recorded["profile"]
+        config.option.conformance_seed = str(recorded["seed"])
+        config.option.conformance_rate = str(REPLAY_RATE)
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
@@ -201,6 +208,8 @@ def _write_run_file(config: pytest.Config, directory: Path, rejected: list[str])
         "contract": run.settings.contract,
         "aliases": list(run.aliases),
         "models": list(run.settings.models),
+        "profile": run.settings.profile,
+        "seed": run.settings.seed,
         "rejected": rejected,  # cassettes deleted because they held a secret
     }
     (directory / RUN_FILE).write_text(json.dumps(recorded, indent=2) + "\n", encoding="utf-8")
