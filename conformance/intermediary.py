@@ -7,14 +7,17 @@ requirements on the API's own answers (the error envelope, its content type, ``r
 nothing about it; judging it under them would fail a conformant API. Such an answer is reported as a
 note instead. SRV-NO-5XX still judges its status: a user of the endpoint gets that 5xx all the same.
 
-An answer counts as an intermediary's only when all three hold, so that a target's own non-JSON error
-is still judged as its own:
+An answer counts as an intermediary's only when its body is not JSON (the API's errors always are:
+"errors are always JSON"), it carries an intermediary's mark (a ``server`` header naming proxy, CDN
+or load-balancer software, a ``via`` header, or a CDN's trace header such as ``cf-ray``), and either
 
 - its status is one that proxies produce themselves: 413, 414, 431 (a request too large for the
-  proxy), 502, 503, 504 (the proxy cannot get an answer from behind it);
-- its body is not JSON (the API's errors always are: "errors are always JSON");
-- it carries an intermediary's mark: a ``server`` header naming proxy, CDN or load-balancer software,
-  a ``via`` header, or a CDN's trace header (``cf-ray``, ``x-amz-cf-id``, ...).
+  proxy), 502, 503, 504 and Cloudflare's 520-527 and 530 (the proxy cannot get an answer from behind
+  it); or
+- its page names the proxy software itself (a Cloudflare block page, say: a 403 "Cloudflare Ray ID").
+
+An edge adds its marks to every answer it passes on, the API's own included, so the marks alone prove
+nothing: a target's own non-JSON 404 behind Cloudflare is still the target's, and still judged.
 """
 
 from __future__ import annotations
@@ -33,9 +36,10 @@ __all__ = [
     "note",
 ]
 
-INTERMEDIARY_STATUSES = frozenset({413, 414, 431, 502, 503, 504})
-# "Could not reach the origin": the same request may well get through a moment later.
-TRANSIENT_STATUSES = frozenset({502, 503, 504})
+# "Could not reach the origin" (Cloudflare's 52x and 530 say why): the same request may well get
+# through a moment later.
+TRANSIENT_STATUSES = frozenset({502, 503, 504, 520, 521, 522, 523, 524, 525, 526, 527, 530})
+INTERMEDIARY_STATUSES = frozenset({413, 414, 431}) | TRANSIENT_STATUSES
 # Requirements on the API's own answers, which an intermediary's answer cannot show.
 NOT_JUDGED_ON_INTERMEDIARIES = (
     "SRV-ERROR-ENVELOPE",
@@ -66,6 +70,8 @@ _EDGE_SERVERS = (
     "kong",
     "squid",
 )
+# Words with which proxies sign their own pages ("<center>nginx</center>", "Cloudflare Ray ID").
+_PAGE_SIGNATURES = ("cloudflare", "cloudfront", "nginx", "varnish", "akamai", "fastly", "awselb", "envoy")
 # Headers that only a CDN or proxy adds.
 _TRACE_HEADERS = (
     "via",
@@ -101,9 +107,18 @@ def _body_kind(response: Response) -> str:
     return f"a non-JSON body ({media_type or 'no content-type'})"
 
 
+def _signed(response: Response) -> str | None:
+    """The proxy software a non-JSON page names in its own text, if any."""
+    text = response.body[:4096].decode("utf-8", "replace").lower()
+    return next((name for name in _PAGE_SIGNATURES if name in text), None)
+
+
 def intermediary(response: Response) -> Intermediary | None:
     """The marks of an intermediary's answer, or None when the answer is the target's own."""
-    if response.status not in INTERMEDIARY_STATUSES or not isinstance(response.json, NOT_JSON):
+    if response.status < 400 or not isinstance(response.json, NOT_JSON):
+        return None
+    signed = None if response.status in INTERMEDIARY_STATUSES else _signed(response)
+    if response.status not in INTERMEDIARY_STATUSES and signed is None:
         return None
     marks: list[str] = []
     server = response.header("server")
@@ -112,7 +127,8 @@ def intermediary(response: Response) -> Intermediary | None:
     marks += [name for name in _TRACE_HEADERS if response.header(name) is not None]
     if not marks:
         return None
-    return Intermediary(response.status, _body_kind(response), tuple(marks))
+    body = _body_kind(response) + (f" signed {signed!r}" if signed else "")
+    return Intermediary(response.status, body, tuple(marks))
 
 
 def note(exchange: Exchange, found: Intermediary, *, followed_by: int | None = None) -> dict[str, Any]:

@@ -27,6 +27,13 @@ def answer(status: int, headers: dict[str, str], body: bytes) -> Response:
         pytest.param(504, {"via": "1.1 varnish", "content-type": "text/plain"}, b"timeout", id="via header"),
         pytest.param(431, {"x-amz-cf-id": "abc==", "content-type": "text/html"}, HTML, id="cloudfront 431"),
         pytest.param(413, {"server": "awselb/2.0"}, b"", id="load balancer, empty body"),
+        pytest.param(522, EDGE, b"<html>Connection timed out | cloudflare</html>", id="cloudflare 522"),
+        pytest.param(
+            403,
+            EDGE,
+            b"<html><title>Attention Required! | Cloudflare</title>Cloudflare Ray ID: 8f0c</html>",
+            id="a WAF block page, signed by the edge",
+        ),
     ],
 )
 def test_an_edge_s_own_page_is_an_intermediary_answer(
@@ -49,8 +56,9 @@ def test_an_edge_s_own_page_is_an_intermediary_answer(
         pytest.param(
             502, {"server": "uvicorn", "content-type": "text/plain"}, b"Bad Gateway", id="an app server"
         ),
-        pytest.param(500, EDGE, HTML, id="a 500 is never a proxy's own"),
-        pytest.param(404, EDGE, HTML, id="nor a 404"),
+        pytest.param(500, EDGE, b"<html>Internal Server Error</html>", id="an unsigned 500 page"),
+        pytest.param(404, EDGE, b"<html>Not Found</html>", id="an unsigned 404 page behind the edge"),
+        pytest.param(403, {"content-type": "text/html"}, HTML, id="a signed page with no proxy's mark"),
     ],
 )
 def test_the_target_s_own_answers_are_not_taken_for_an_intermediary_s(
