@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from conformance import SEED_EXAMPLE
@@ -283,3 +284,39 @@ def test_real_recordings_give_no_false_alarm_they_are_lists_only() -> None:
         "SRV-LIST-CONSISTENT": "no listed model was retrieved",
     }
 
+
+def serve(*paths: Path) -> tuple[int, str, str]:
+    """``mock --replay PATHS``: the status of one request to what it serves, and its stderr."""
+    command = [sys.executable, "-m", "conformance", "mock", "--port", "0", "--replay", *map(str, paths)]
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT
+    ) as mock:
+        assert mock.stdout is not None and mock.stderr is not None
+        try:
+            url = mock.stdout.readline().removeprefix("listening on ").strip()
+            status = httpx.get(f"{url}/v1/models/claude-opus-4-6", timeout=10).status_code
+        finally:
+            mock.terminate()
+        _, stderr = mock.communicate(timeout=30)
+    return status, url, stderr
+
+
+def test_mock_replay_warns_once_per_contradicted_rule_naming_the_files_and_serves() -> None:
+    status, url, stderr = serve(CROSS / "roundtrip-broken", CROSS / "list-broken")
+    # Served all the same: the first answer recorded for the path is again.yml's 404.
+    assert url.startswith("http://127.0.0.1:") and status == 404
+    warnings = [line for line in stderr.splitlines() if line.startswith("models-conformance mock: warning: ")]
+    assert len(warnings) == 2, stderr
+    roundtrip, listed = warnings
+    assert "SRV-ID-ROUNDTRIP (MUST) fails across the recordings: retrieving 'claude-opus-4-6' (" in roundtrip
+    for name in ("again.yml", "retrieve.yaml"):
+        assert str(CROSS / "roundtrip-broken" / name) in roundtrip
+    assert "SRV-LIST-CONSISTENT (SHOULD) fails across the recordings" in listed and listed.endswith(
+        "(+1 more)"
+    )
+    assert str(CROSS / "list-broken" / "models.yml") in listed
+
+
+def test_mock_replay_of_consistent_recordings_says_nothing() -> None:
+    status, _, stderr = serve(CROSS / "alias-good", CROSS / "list-good")
+    assert status == 200 and "warning" not in stderr
