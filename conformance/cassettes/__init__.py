@@ -1,7 +1,7 @@
 """Cassettes: record the server suite's traffic, replay it, and judge any recording against the contract.
 
 - :func:`check` judges vcrpy / pytest-recording and Ruby VCR / R vcr cassettes (``models-conformance
-  cassettes check``);
+  cassettes check``): each exchange on its own, and the rules that take two across all files given;
 - :func:`scan_cassette` finds credentials left in a cassette (CAS-NO-SECRETS);
 - :func:`vcr_config` is the vcrpy configuration that scrubs credentials while recording;
 - :func:`create_replay_app` serves recorded responses (``models-conformance mock --replay``).

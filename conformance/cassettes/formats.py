@@ -45,6 +45,7 @@ class Interaction:
     exchange: Exchange
     request_headers_recorded: bool
     request_body_recorded: bool
+    recorded_at: str | None = None  # Ruby VCR and R vcr write one per interaction; vcrpy none
 
     def describe(self) -> str:
         request = self.exchange.request
@@ -170,7 +171,10 @@ def _interaction(index: int, entry: Any, default_contract: str) -> Interaction:
     exchange = Exchange(
         exchange_request, Response.make(status, response_headers, response_body), contract=contract
     )
-    return Interaction(index, exchange, request.get("headers") is not None, request_body is not None)
+    recorded_at = None if entry.get("recorded_at") is None else str(entry["recorded_at"])
+    return Interaction(
+        index, exchange, request.get("headers") is not None, request_body is not None, recorded_at
+    )
 
 
 def _status(response: Mapping[str, Any]) -> int:

@@ -30,6 +30,7 @@ from ..intermediary import intermediary, note
 from ..results import ItemResult, Results
 from ..schemas import DEFAULT_CONTRACT
 from .client_checks import CLIENT_REQUIREMENTS, judge_request
+from .cross import CROSS_REQUIREMENTS, Paired, judge_across
 from .formats import Cassette, CassetteError, load
 from .scan import REQUIREMENT as NO_SECRETS
 from .scan import Leak, is_placeholder, scan_cassette, scan_lines
@@ -47,7 +48,7 @@ SERVER_REQUIREMENTS = (
     "SRV-REQUEST-ID",
     "SRV-METHOD",
 )
-JUDGED = (*SERVER_REQUIREMENTS, *CLIENT_REQUIREMENTS, NO_SECRETS)
+JUDGED = (*SERVER_REQUIREMENTS, *CROSS_REQUIREMENTS, *CLIENT_REQUIREMENTS, NO_SECRETS)
 
 # `/v1/models` (a list) or `/v1/models/<rest>` (a retrieve; <rest> is the raw id as sent).
 _MODELS_PATH = re.compile(r"(?:^|/)v1/models(?:/(?P<segment>.*))?$")
@@ -92,7 +93,7 @@ class FileSummary:
 class CheckRun:
     results: Results
     files: list[FileSummary]
-    failures: list[Located]
+    failures: list[Located | Paired]
 
     @property
     def unreadable(self) -> bool:
@@ -100,14 +101,20 @@ class CheckRun:
 
 
 def check(paths: Iterable[str | Path], default_contract: str = DEFAULT_CONTRACT) -> CheckRun:
-    """Judge every cassette file in ``paths`` (files, not folders); a bad file never stops the others."""
+    """Judge every cassette file in ``paths`` (files, not folders); a bad file never stops the others.
+
+    Each exchange is judged on its own, then all of them together (:mod:`.cross`)."""
     run = CheckRun(Results("cassette", requirement_ids=JUDGED), [], [])
+    loaded: list[Cassette] = []
     for path in paths:
-        run.files.append(_judge_file(str(path), run, default_contract))
+        run.files.append(_judge_file(str(path), run, default_contract, loaded))
+    across = judge_across(loaded)
+    run.results.items.extend(across.items)
+    run.failures.extend(across.failures)
     return run
 
 
-def _judge_file(path: str, run: CheckRun, default_contract: str) -> FileSummary:
+def _judge_file(path: str, run: CheckRun, default_contract: str, loaded: list[Cassette]) -> FileSummary:
     summary = FileSummary(path)
     try:
         cassette = load(path, default_contract)
@@ -117,6 +124,7 @@ def _judge_file(path: str, run: CheckRun, default_contract: str) -> FileSummary:
         if leaks:
             _add(run, path, None, NO_SECRETS, [leak.finding() for leak in leaks], leaks)
         return summary
+    loaded.append(cassette)
     summary.format = cassette.format
     summary.interactions = len(cassette.interactions)
     summary.problems.extend(cassette.problems)
@@ -147,7 +155,7 @@ def _judge_file(path: str, run: CheckRun, default_contract: str) -> FileSummary:
     if not summary.models_interactions:
         reason = "no models interaction in this file (" + _paths(cassette) + ")"
     for requirement_id in JUDGED:
-        if requirement_id not in shown and requirement_id != NO_SECRETS:
+        if requirement_id not in shown and requirement_id not in (NO_SECRETS, *CROSS_REQUIREMENTS):
             run.results.add(ItemResult(path, requirement_id, "skipped", reason))
     return summary
 

@@ -4,6 +4,9 @@ A request is matched on its method and path (the query and the host are ignored;
 compare case-insensitively, then decoded). Interactions that match the same request are served in
 the order they were recorded; once they run out, the last one is served again. A request nothing
 matches gets a 404 error envelope that lists what was recorded.
+
+Recordings that contradict each other (:mod:`.cross`: an id retrieved twice with different answers, a
+listed model that is not found, ...) are still served; ``contradictions`` says which, for a warning.
 """
 
 from __future__ import annotations
@@ -18,7 +21,8 @@ from urllib.parse import unquote, urlsplit
 
 from ..reference.app import serve_lifespan
 from .cli import cassette_files
-from .formats import CassetteError, Interaction, load
+from .cross import judge_across
+from .formats import Cassette, CassetteError, Interaction, load
 
 __all__ = ["ReplayApp", "ReplayError", "create_replay_app"]
 
@@ -44,7 +48,7 @@ def _normal(path: str) -> str:
 def create_replay_app(paths: Iterable[str | Path]) -> ReplayApp:
     """An ASGI app serving every interaction recorded in ``paths`` (files, or folders of *.yaml/*.yml)."""
     files, problems = cassette_files([str(path) for path in paths])
-    recorded: list[Interaction] = []
+    cassettes: list[Cassette] = []
     for file in files:
         try:
             cassette = load(file)
@@ -52,14 +56,17 @@ def create_replay_app(paths: Iterable[str | Path]) -> ReplayApp:
             problems.append(f"{file}: {exc}")
             continue
         problems.extend(f"{file}: {problem}" for problem in cassette.problems)
-        recorded.extend(cassette.interactions)
+        cassettes.append(cassette)
     if problems:
         raise ReplayError("cannot replay: " + "; ".join(problems))
-    return ReplayApp(recorded)
+    app = ReplayApp(interaction for cassette in cassettes for interaction in cassette.interactions)
+    app.contradictions = judge_across(cassettes).failed_lines()
+    return app
 
 
 class ReplayApp:
     def __init__(self, interactions: Iterable[Interaction]) -> None:
+        self.contradictions: list[str] = []  # one line per cross-exchange rule the recordings break
         self._exact: dict[tuple[str, str], list[Interaction]] = defaultdict(list)
         self._decoded: dict[tuple[str, str], list[Interaction]] = defaultdict(list)
         for interaction in interactions:

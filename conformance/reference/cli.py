@@ -67,9 +67,12 @@ def run(args: argparse.Namespace) -> int:
         from ..cassettes.replay import ReplayError, create_replay_app
 
         try:
-            app = create_replay_app(args.replay)
+            replay = create_replay_app(args.replay)
         except ReplayError as error:
             return _fail(str(error))
+        for line in replay.contradictions:  # served all the same: the user may want exactly that
+            print(f"{PROG}: warning: {line}", file=sys.stderr)
+        app = replay
     else:
         app = create_app(catalog, api_keys=args.api_key, permissive=args.permissive)
 
