@@ -370,7 +370,8 @@ def test_an_edge_proxy_s_recorded_page_is_a_note_not_a_failure(tmp_path: Path) -
         headers={"content-type": "text/html", "server": "cloudflare", "cf-ray": "8f0c2a1b3c4d5e6f-IAD"},
     )
     run = check([write(tmp_path / "edge.yaml", [*conformant(), edge])])
-    assert {r["id"]: r["outcome"] for r in run.results.report()["results"]} == dict.fromkeys(JUDGED, "passed")
+    verdicts = {r["id"]: r["outcome"] for r in run.results.report()["results"]}
+    assert {rid: verdicts[rid] for rid in ONE_EXCHANGE} == dict.fromkeys(ONE_EXCHANGE, "passed")
     (note,) = run.results.report()["notes"]
     assert note["status"] == 414 and note["interaction"] == len(conformant())
     assert note["file"].endswith("edge.yaml")
