@@ -13,10 +13,10 @@ exchanges are compared only when :func:`.pairing.apart` finds nothing between th
 
 A 404 for an id the server reported or listed within the window is a failure: the server named the
 id and then did not know it, which a launch or a retirement explains only in the rare case that one
-falls within those minutes. Objects are equal when every field recorded on both sides holds the
-same value: a field one side lacks, or a value a recorder replaced by a placeholder, is no
-difference. A fault is named once, by its most specific rule: a retrieval of a reported id that gets
-404 or another id is SRV-ID-ROUNDTRIP's, not also SRV-IDEMPOTENT's or SRV-ALIAS's.
+falls within those minutes. Objects are equal when they have the same fields with the same values,
+as the live checks compare them; only a value a recorder replaced by a placeholder is no
+difference. A fault is named once, by its most specific rule: a retrieval of a reported id that
+gets 404 or another id is SRV-ID-ROUNDTRIP's, not also SRV-IDEMPOTENT's or SRV-ALIAS's.
 """
 
 from __future__ import annotations

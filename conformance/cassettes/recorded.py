@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from ..exchange import Exchange
+from ..failures import MISSING
 from ..schemas import model_errors
 from .formats import Cassette, Interaction
 from .pairing import Context, context
@@ -109,17 +110,19 @@ def _model(value: Any, contract: str) -> bool:
 def difference(expected: Any, received: Any, path: str = "$") -> tuple[str, Any, Any] | None:
     """The first place where two recorded JSON values differ: (JSON path, one value, the other).
 
-    A field only one side has, or a string a recorder replaced by a placeholder, is no difference;
-    an empty string is a value, and ``true`` and ``1`` differ, as JSON values do.
+    A string a recorder replaced by a placeholder is no difference; a field only one side has is one
+    (the live checks compare whole objects too, and a recorder does not drop body fields); an empty
+    string is a value, and ``true`` and ``1`` differ, as JSON values do.
     """
     if any(isinstance(value, str) and value and is_placeholder(value) for value in (expected, received)):
         return None
     if isinstance(expected, dict) and isinstance(received, dict):
-        for key, value in expected.items():
-            if key in received:
-                found = difference(value, received[key], _child(path, key))
-                if found is not None:
-                    return found
+        for key in dict.fromkeys([*expected, *received]):
+            if key not in received or key not in expected:
+                return _child(path, key), expected.get(key, MISSING), received.get(key, MISSING)
+            found = difference(expected[key], received[key], _child(path, key))
+            if found is not None:
+                return found
         return None
     if isinstance(expected, list) and isinstance(received, list):
         if len(expected) != len(received):
