@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import gzip
 import json
+import re
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -30,7 +31,11 @@ import yaml
 from ..exchange import Exchange, Request, Response
 from ..schemas import CONTRACTS, DEFAULT_CONTRACT
 
-__all__ = ["Cassette", "CassetteError", "Interaction", "load"]
+__all__ = ["MODELS_PATH", "Cassette", "CassetteError", "Interaction", "load"]
+
+# `/v1/models` (a list) or `/v1/models/<segment>` (a retrieve; <segment> is the raw id as sent), after any
+# base path a gateway puts in front.
+MODELS_PATH = re.compile(r"(?:^|/)v1/models(?:/(?P<segment>.*))?$")
 
 
 class CassetteError(Exception):

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +30,7 @@ from ..results import ItemResult, Results
 from ..schemas import DEFAULT_CONTRACT
 from .client_checks import CLIENT_REQUIREMENTS, judge_request
 from .cross import CROSS_REQUIREMENTS, Paired, judge_across
-from .formats import Cassette, CassetteError, load
+from .formats import MODELS_PATH, Cassette, CassetteError, load
 from .scan import REQUIREMENT as NO_SECRETS
 from .scan import Leak, is_placeholder, scan_cassette, scan_lines
 
@@ -50,8 +49,6 @@ SERVER_REQUIREMENTS = (
 )
 JUDGED = (*SERVER_REQUIREMENTS, *CROSS_REQUIREMENTS, *CLIENT_REQUIREMENTS, NO_SECRETS)
 
-# `/v1/models` (a list) or `/v1/models/<rest>` (a retrieve; <rest> is the raw id as sent).
-_MODELS_PATH = re.compile(r"(?:^|/)v1/models(?:/(?P<segment>.*))?$")
 _OTHER_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 Judged = dict[str, list[Finding]]
@@ -132,7 +129,7 @@ def _judge_file(path: str, run: CheckRun, default_contract: str, loaded: list[Ca
     _add(run, path, None, NO_SECRETS, [leak.finding() for leak in leaks], leaks)
     shown: set[str] = set()
     for interaction in cassette.interactions:
-        match = _MODELS_PATH.search(urlsplit(interaction.exchange.request.target).path)
+        match = MODELS_PATH.search(urlsplit(interaction.exchange.request.target).path)
         if match is None:
             continue
         summary.models_interactions += 1

@@ -4,7 +4,6 @@ model objects differ."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -13,14 +12,12 @@ from urllib.parse import unquote, urlsplit
 from ..exchange import Exchange
 from ..failures import MISSING
 from ..schemas import model_errors
-from .formats import Cassette, Interaction
+from .formats import MODELS_PATH, Cassette, Interaction
 from .pairing import Context, context
 from .scan import is_placeholder
 
 __all__ = ["Get", "difference", "gets"]
 
-# As in judge.py: `/v1/models` (a list) or `/v1/models/<segment>` (a retrieve), after any base path.
-_MODELS_PATH = re.compile(r"(?:^|/)v1/models(?:/(?P<segment>.*))?$")
 _EARLIEST = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
 
 
@@ -71,7 +68,7 @@ def gets(cassettes: Iterable[Cassette]) -> list[Get]:
 def _get(file: str, interaction: Interaction) -> Get | None:
     exchange = interaction.exchange
     path = urlsplit(exchange.request.target).path
-    match = _MODELS_PATH.search(path)
+    match = MODELS_PATH.search(path)
     if exchange.request.method != "GET" or match is None:
         return None
     segment = match.group("segment")
