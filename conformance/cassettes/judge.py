@@ -3,7 +3,8 @@
 A models interaction is a request for ``/v1/models/{id}`` or ``/v1/models`` (after any base path). Its
 response is judged with the server checks (:mod:`conformance.checks.server`); each element of a list
 page's ``data`` is judged as a BetaModelInfo. Its request, where recorded, is judged with the client
-rules (:mod:`.client_checks`). Every file is scanned for secrets (CAS-NO-SECRETS), models or not.
+rules (:mod:`.client_checks`). Every file is scanned for secrets (CAS-NO-SECRETS) and account ids
+(CAS-NO-ACCOUNT-IDS), models or not.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from ..exchange import NOT_JSON, Exchange, Response
 from ..failures import Finding
 from ..results import ItemResult, Results
 from ..schemas import DEFAULT_CONTRACT
+from . import accounts
 from .client_checks import CLIENT_REQUIREMENTS, judge_request
 from .formats import Cassette, CassetteError, load
 from .scan import REQUIREMENT as NO_SECRETS
@@ -46,7 +48,9 @@ SERVER_REQUIREMENTS = (
     "SRV-REQUEST-ID",
     "SRV-METHOD",
 )
-JUDGED = (*SERVER_REQUIREMENTS, *CLIENT_REQUIREMENTS, NO_SECRETS)
+NO_ACCOUNT_IDS = accounts.REQUIREMENT
+FILE_REQUIREMENTS = (NO_SECRETS, NO_ACCOUNT_IDS)  # judged on every file, whatever it holds
+JUDGED = (*SERVER_REQUIREMENTS, *CLIENT_REQUIREMENTS, *FILE_REQUIREMENTS)
 
 # `/v1/models` (a list) or `/v1/models/<rest>` (a retrieve; <rest> is the raw id as sent).
 _MODELS_PATH = re.compile(r"(?:^|/)v1/models(?:/(?P<segment>.*))?$")
@@ -112,15 +116,17 @@ def _judge_file(path: str, run: CheckRun, default_contract: str) -> FileSummary:
         cassette = load(path, default_contract)
     except CassetteError as exc:
         summary.problems.append(str(exc))
-        leaks = scan_lines(_text(path))
-        if leaks:
-            _add(run, path, None, NO_SECRETS, [leak.finding() for leak in leaks], leaks)
+        text = _text(path)
+        found = ((NO_SECRETS, scan_lines(text)), (NO_ACCOUNT_IDS, accounts.scan_lines(text)))
+        for requirement_id, leaks in found:
+            if leaks:
+                _add_leaks(run, path, requirement_id, leaks)
         return summary
     summary.format = cassette.format
     summary.interactions = len(cassette.interactions)
     summary.problems.extend(cassette.problems)
-    leaks = scan_cassette(cassette)
-    _add(run, path, None, NO_SECRETS, [leak.finding() for leak in leaks], leaks)
+    _add_leaks(run, path, NO_SECRETS, scan_cassette(cassette))
+    _add_leaks(run, path, NO_ACCOUNT_IDS, accounts.scan_accounts(cassette))
     shown: set[str] = set()
     for interaction in cassette.interactions:
         match = _MODELS_PATH.search(urlsplit(interaction.exchange.request.target).path)
@@ -141,7 +147,7 @@ def _judge_file(path: str, run: CheckRun, default_contract: str) -> FileSummary:
     if not summary.models_interactions:
         reason = "no models interaction in this file (" + _paths(cassette) + ")"
     for requirement_id in JUDGED:
-        if requirement_id not in shown and requirement_id != NO_SECRETS:
+        if requirement_id not in shown and requirement_id not in FILE_REQUIREMENTS:
             run.results.add(ItemResult(path, requirement_id, "skipped", reason))
     return summary
 
@@ -164,6 +170,10 @@ def _paths(cassette: Cassette) -> str:
 
 def _nodeid(path: str, index: int | None) -> str:
     return path if index is None else f"{path}::interactions[{index}]"
+
+
+def _add_leaks(run: CheckRun, path: str, requirement_id: str, leaks: list[Leak]) -> None:
+    _add(run, path, None, requirement_id, [leak.finding() for leak in leaks], leaks)
 
 
 def _add(
