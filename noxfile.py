@@ -59,7 +59,7 @@ def record(session: nox.Session) -> None:
     """Opt-in, needs ANTHROPIC_API_KEY: record the server suite against `-- --base-url URL` once.
 
     One cassette per replayable check goes to cassettes/live (or $CONFORMANCE_CASSETTES), scrubbed of
-    credentials, cookies and organisation ids, then scanned: a cassette still holding a secret is
+    credentials, cookies and account ids, then scanned: a cassette still holding a secret is
     deleted and the session fails. Other arguments go to `models-conformance server`. Then:
     `nox -s replay -- cassettes/live` and `models-conformance cassettes check cassettes/live`.
     """

@@ -252,7 +252,7 @@ def build_parser() -> argparse.ArgumentParser:
         "check",
         help="judge every models interaction in the cassettes against the contract",
         description="Judge recordings: responses against the server requirements, recorded requests against "
-        "the client requirements, every file against CAS-NO-SECRETS.",
+        "the client requirements, every file against CAS-NO-SECRETS and CAS-NO-ACCOUNT-IDS.",
         epilog="exit status: 0 no MUST failed, 1 a MUST failed, 2 usage error or a file not a cassette",
     )
     cassettes_cli.add_arguments(check)

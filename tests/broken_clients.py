@@ -12,6 +12,7 @@ that remembers, across restarts, that it already did.
 
 from __future__ import annotations
 
+import email.utils
 import json
 import os
 import sys
@@ -124,7 +125,17 @@ class ConformantClient:
                 return float(response.headers[name]) * scale
             except (KeyError, ValueError):
                 pass
+        until = self.retry_at(response.headers.get("retry-after"))
+        if until is not None:
+            return max(0.0, until - time.time())
         return self.backoff_s * 2**attempt
+
+    def retry_at(self, value: str | None) -> float | None:
+        """The instant an HTTP-date ``retry-after`` names."""
+        try:
+            return email.utils.parsedate_to_datetime(value).timestamp() if value else None
+        except (TypeError, ValueError):
+            return None
 
     def error(self, response: httpx.Response) -> dict[str, Any]:
         try:
@@ -212,6 +223,11 @@ class IgnoresRetryAfter(ConformantClient):
         return self.backoff_s * 2**attempt
 
 
+class IgnoresRetryAfterDate(ConformantClient):
+    def retry_at(self, value: str | None) -> float | None:
+        return None  # honours seconds and milliseconds; a date falls back to the back-off
+
+
 class IgnoresXShouldRetry(ConformantClient):
     def should_retry(self, response: httpx.Response) -> bool:
         return response.status_code in (408, 409, 429) or response.status_code >= 500
@@ -253,6 +269,7 @@ BROKEN = (
     Broken("CLI-NO-RETRY-4XX", RetriesNotFound),
     Broken("CLI-RETRY", NeverRetries5xx),
     Broken("CLI-RETRY-AFTER", IgnoresRetryAfter),
+    Broken("CLI-RETRY-AFTER", IgnoresRetryAfterDate),
     Broken("CLI-X-SHOULD-RETRY", IgnoresXShouldRetry),
     Broken("CLI-MALFORMED", HalfFilledModel),
     Broken("CLI-TIMEOUT", NoTimeout),

@@ -182,6 +182,10 @@ BROKEN: dict[str, tuple[str, Change]] = {
         "a set-cookie was kept",
         _header(0, "response", "set-cookie", "session=abc123; HttpOnly"),
     ),
+    "CAS-NO-ACCOUNT-IDS": (
+        "a workspace id was kept",
+        _header(2, "response", "anthropic-workspace-id", "wrkspc_01TestOnlyNotARealWorkspace"),
+    ),
 }
 
 
@@ -208,7 +212,15 @@ def test_a_broken_recording_fails_exactly_the_requirement_it_breaks(
     [
         ({"x-api-key": "[REDACTED]"}, "passed"),  # a redacted value counts
         ({"authorization": "Bearer <ANTHROPIC_API_KEY>"}, "passed"),
+        # The whole value scrubbed: a credential was sent in a header; its scheme is not shown.
+        ({"authorization": "REDACTED"}, "passed"),
+        ({"authorization": "[FILTERED]"}, "passed"),
+        ({"authorization": "<API_KEY>"}, "passed"),
+        ({"authorization": "Bearer"}, "passed"),  # the token removed, the scheme kept
+        ({"x-api-key": "<API_KEY>"}, "passed"),
         ({"authorization": "Basic [REDACTED]"}, "failed"),
+        ({"authorization": "Token abc123"}, "failed"),
+        ({"authorization": ""}, "failed"),
         ({"x-api-key": ""}, "failed"),
         ({}, "skipped"),  # recorders remove credentials: no evidence either way
     ],
@@ -248,15 +260,20 @@ def test_a_recording_without_models_traffic_is_scanned_but_not_judged(tmp_path: 
     run = check([path])
     assert run.files[0].models_interactions == 0
     verdicts = outcomes(path)
-    assert verdicts.pop("CAS-NO-SECRETS") == "passed"
+    assert verdicts.pop("CAS-NO-SECRETS") == verdicts.pop("CAS-NO-ACCOUNT-IDS") == "passed"
     assert set(verdicts.values()) == {"skipped"}
 
 
 # Files under tests/data/cassettes, each with what the judge must make of it.
 READABLE = {
-    "ruby-vcr-gzip-base64.yml": ("ruby-vcr", {"CAS-NO-SECRETS"}),  # organisation id left in
+    "ruby-vcr-gzip-base64.yml": ("ruby-vcr", {"CAS-NO-ACCOUNT-IDS"}),  # organisation id left in
+    "ruby-vcr-binary-tag.yml": ("ruby-vcr", set()),  # a gzip body as Ruby's `!binary`
+    "ruby-vcr-workspace-id.yml": ("ruby-vcr", {"CAS-NO-ACCOUNT-IDS"}),
     "r-vcr-scalar-headers.yml": ("r-vcr", set()),
     "vcrpy-gzip-binary.yaml": ("vcrpy", set()),
+    "vcrpy-brotli-binary.yaml": ("vcrpy", set()),
+    "vcrpy-zstd-binary.yaml": ("vcrpy", set()),  # two frames, neither with its size
+    "vcrpy-placeholder-credentials.yaml": ("vcrpy", set()),
     "vcrpy-body-not-json.yaml": ("vcrpy", {"SRV-200-SCHEMA", "SRV-ERROR-ENVELOPE"}),
 }
 UNREADABLE = {
@@ -277,9 +294,42 @@ def test_each_format_is_read_and_judged(name: str) -> None:
     assert failed(DATA / name) == expected_failures
 
 
-def test_a_gzip_body_is_judged_decompressed() -> None:
-    verdicts = outcomes(DATA / "vcrpy-gzip-binary.yaml")
-    assert verdicts["SRV-200-SCHEMA"] == "passed" and verdicts["SRV-200-TYPE"] == "passed"
+COMPRESSED = (
+    "vcrpy-gzip-binary.yaml",
+    "vcrpy-brotli-binary.yaml",
+    "vcrpy-zstd-binary.yaml",
+    "ruby-vcr-binary-tag.yml",
+)
+
+
+@pytest.mark.parametrize("name", COMPRESSED)
+def test_a_compressed_body_is_judged_decompressed(name: str) -> None:
+    verdicts = outcomes(DATA / name)
+    judged = ("SRV-200-SCHEMA", "SRV-200-TYPE", "SRV-200-CREATED-AT")
+    assert [verdicts[requirement_id] for requirement_id in judged] == ["passed"] * 3
+
+
+def test_whole_value_placeholders_show_a_credential_was_sent_in_a_header() -> None:
+    verdicts = outcomes(DATA / "vcrpy-placeholder-credentials.yaml")
+    assert verdicts["CLI-AUTH"] == verdicts["CAS-NO-SECRETS"] == verdicts["CAS-NO-ACCOUNT-IDS"] == "passed"
+
+
+@pytest.mark.parametrize("coding", ["br", "zstd", "gzip, br"])
+def test_a_body_stored_decoded_under_its_content_encoding_is_read_as_is(tmp_path: Path, coding: str) -> None:
+    entry = interaction("/v1/models/claude-opus-4-6", 200, SEED_EXAMPLE)
+    entry["response"]["headers"]["content-encoding"] = [coding]
+    assert outcomes(write(tmp_path / "c.yaml", [entry]))["SRV-200-SCHEMA"] == "passed"
+
+
+@pytest.mark.parametrize("coding", ["br", "zstd", "compress"])
+def test_a_body_that_cannot_be_decompressed_is_a_problem_of_its_own(tmp_path: Path, coding: str) -> None:
+    broken = interaction("/v1/models/claude-opus-4-6", 200, "")
+    broken["response"]["body"]["string"] = b"\x28\xb5\x2f\xfd\xff\x8b\x00 not compressed data \xff"
+    broken["response"]["headers"]["content-encoding"] = [coding]
+    run = check([write(tmp_path / "c.yaml", [broken, *conformant()])])
+    assert len(run.files[0].problems) == 1 and run.files[0].problems[0].startswith("interaction 0: ")
+    assert "cannot be read" in run.files[0].problems[0] and coding in run.files[0].problems[0]
+    assert run.files[0].models_interactions == 5 and run.unreadable
 
 
 def test_a_body_that_is_not_json_is_a_finding_not_a_crash() -> None:

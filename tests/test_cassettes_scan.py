@@ -13,13 +13,16 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import brotli
 import httpx
 import pytest
 import vcr
 import yaml
+import zstandard
 
 from conformance import SEED_EXAMPLE
 from conformance.cassettes import check, load, scan_cassette, vcr_config
+from conformance.cassettes.accounts import scan_accounts
 from conformance.cassettes.suite import reject_leaking
 from conformance.reference.server import ReferenceServer
 
@@ -80,10 +83,6 @@ def _cookie(entry: dict[str, Any]) -> None:
     entry["request"]["headers"]["cookie"] = ["session=" + "Ab3" * 8]
 
 
-def _organisation(entry: dict[str, Any]) -> None:
-    entry["response"]["headers"]["anthropic-organization-id"] = ["bf3687d8-" + "1b59-41eb-9761-a1fd70b24e7e"]
-
-
 PLANTED = {
     "request header x-api-key": (_request_header, "request.headers.x-api-key"),
     "another request header": (_other_header, "request.headers.x-debug"),
@@ -95,7 +94,6 @@ PLANTED = {
     "gzip response body": (_gzip_body, "response.body"),
     "set-cookie": (_set_cookie, "response.headers.set-cookie"),
     "cookie": (_cookie, "request.headers.cookie"),
-    "organisation id": (_organisation, "response.headers.anthropic-organization-id"),
 }
 
 
@@ -136,14 +134,85 @@ def test_a_key_in_a_file_that_is_not_yaml_is_still_found(tmp_path: Path) -> None
     assert {r.requirement.id: r.outcome for r in run.results.by_requirement()}["CAS-NO-SECRETS"] == "failed"
 
 
-@pytest.mark.parametrize(
-    "value", ["[REDACTED]", "<ANTHROPIC_API_KEY>", "TOKEN", "${ANTHROPIC_API_KEY}", "****", ""]
-)
+PLACEHOLDERS = [
+    "[REDACTED]",
+    "<ANTHROPIC_API_KEY>",
+    "TOKEN",
+    "API_KEY",
+    "ANTHROPIC_API_KEY",
+    "REDACTED",
+    "FILTERED",
+    "DUMMY_KEY",
+    "${ANTHROPIC_API_KEY}",
+    "{{api_key}}",
+    "****",
+    "xxxxxxxx",
+    "",
+]
+
+
+@pytest.mark.parametrize("value", PLACEHOLDERS)
 def test_redaction_placeholders_are_not_secrets(tmp_path: Path, value: str) -> None:
     entry = clean()
     entry["request"]["headers"]["x-api-key"] = [value]
     entry["request"]["headers"]["authorization"] = [f"Bearer {value}"]
     assert scan_cassette(load(vcrpy_file(tmp_path / "c.yaml", entry))) == []
+
+
+@pytest.mark.parametrize("value", PLACEHOLDERS)
+def test_a_whole_authorization_value_may_be_a_placeholder(tmp_path: Path, value: str) -> None:
+    entry = clean()
+    entry["request"]["headers"]["authorization"] = [value]
+    assert scan_cassette(load(vcrpy_file(tmp_path / "c.yaml", entry))) == []
+
+
+# Keys in capitals, made at run time: random letters and digits, one with underscores between runs.
+CAPITAL_KEYS = ["QZKX7" + "WVBN3" + "MLPJ9" + "RTYD2", "ZX9QV" + "WL3KP" + "_TRMB" + "7NQXZ" + "PLKWV"]
+
+
+@pytest.mark.parametrize("value", CAPITAL_KEYS, ids=["letters-and-digits", "with-underscores"])
+def test_a_key_in_capitals_is_not_taken_for_a_placeholder(tmp_path: Path, value: str) -> None:
+    entry = clean()
+    entry["request"]["headers"]["x-api-key"] = [value]
+    leaks = scan_cassette(load(vcrpy_file(tmp_path / "c.yaml", entry)))
+    assert [(leak.where, leak.what) for leak in leaks] == [
+        ("request.headers.x-api-key", "a credential, not a redaction placeholder")
+    ]
+
+
+def _refused_entry(status: int, **headers: str) -> dict[str, Any]:
+    entry = interaction("/v1/models/claude-opus-4-6", status, {"type": "error", "error": {"type": "e"}})
+    sent = {"anthropic-version": "2023-06-01", **headers}
+    entry["request"]["headers"] = {name: [value] for name, value in sent.items()}
+    return entry
+
+
+def test_a_value_the_server_refused_with_401_is_not_a_credential(tmp_path: Path) -> None:
+    # ruby_llm's recording of a wrong key: the 401 to that very request shows it grants no access.
+    refused = _refused_entry(401, **{"x-api-key": "invalid-key"})
+    assert scan_cassette(load(vcrpy_file(tmp_path / "401.yaml", refused))) == []
+    accepted = _refused_entry(200, **{"x-api-key": "invalid-key"})
+    assert [leak.where for leak in scan_cassette(load(vcrpy_file(tmp_path / "200.yaml", accepted)))] == [
+        "request.headers.x-api-key"
+    ]
+
+
+def test_a_key_shaped_value_is_a_credential_even_when_refused(tmp_path: Path) -> None:
+    # A key one server refuses (a gateway) may be valid at another.
+    refused = _refused_entry(401, **{"x-api-key": KEY})
+    leaks = scan_cassette(load(vcrpy_file(tmp_path / "c.yaml", refused)))
+    assert [(leak.where, leak.what) for leak in leaks] == [
+        ("request.headers.x-api-key", "an Anthropic API key (sk-ant-…)")
+    ]
+
+
+def test_a_401_to_two_credentials_does_not_say_which_was_wrong(tmp_path: Path) -> None:
+    both = _refused_entry(401, **{"x-api-key": "invalid-key", "authorization": "Bearer short"})
+    leaks = scan_cassette(load(vcrpy_file(tmp_path / "c.yaml", both)))
+    assert sorted(leak.where for leak in leaks) == [
+        "request.headers.authorization",
+        "request.headers.x-api-key",
+    ]
 
 
 def test_no_report_or_message_prints_a_secret_it_found(tmp_path: Path) -> None:
@@ -158,24 +227,39 @@ def test_no_report_or_message_prints_a_secret_it_found(tmp_path: Path) -> None:
     assert KEY not in printed and KEY[:12] not in printed
 
 
-@pytest.fixture
-def leaky_server() -> Iterator[str]:
-    """A server that echoes the key it gets and sets a cookie and an organisation id."""
+WORKSPACE_ID = "wrkspc_" + "01Qx9Lm2Zp" * 2
+COMPRESS = {
+    "gzip": gzip.compress,
+    "br": brotli.compress,
+    "zstd": lambda data: zstandard.ZstdCompressor(write_content_size=False).compress(data),
+}
+
+
+def leaky_app(coding: str) -> Any:
+    """A server that echoes the key it gets, sets a cookie, names its account, compresses with ``coding``."""
 
     async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
         key = dict(scope["headers"]).get(b"x-api-key", b"").decode()
-        body = json.dumps({**SEED_EXAMPLE, "display_name": f"echo {key}"}).encode()
+        model = {**SEED_EXAMPLE, "display_name": f"echo {key}", "workspace_id": WORKSPACE_ID}
+        body = COMPRESS[coding](json.dumps(model).encode())
         headers = [
             (b"content-type", b"application/json"),
             (b"request-id", b"req_echo"),
             (b"set-cookie", b"session=Qx9Lm2ZpQx9Lm2Zp; HttpOnly"),
             (b"anthropic-organization-id", b"00000000-1111-4222-8333-444444444444"),
-            (b"content-encoding", b"gzip"),
+            (b"anthropic-workspace-id", WORKSPACE_ID.encode()),
+            (b"content-encoding", coding.encode()),
+            (b"content-length", str(len(body)).encode()),
         ]
         await send({"type": "http.response.start", "status": 200, "headers": headers})
-        await send({"type": "http.response.body", "body": gzip.compress(body)})
+        await send({"type": "http.response.body", "body": body})
 
-    with ReferenceServer(app=app) as server:
+    return app
+
+
+@pytest.fixture
+def leaky_server() -> Iterator[str]:
+    with ReferenceServer(app=leaky_app("gzip")) as server:
         yield server.url
 
 
@@ -205,6 +289,29 @@ def test_recording_scrubs_credentials_cookies_organisation_ids_and_echoed_keys(
     assert cassette.interactions[0].exchange.response.json["display_name"] == "echo [REDACTED]"
 
 
+@pytest.mark.parametrize("coding", sorted(COMPRESS))
+def test_recording_stores_a_compressed_body_decoded_and_scrubbed(tmp_path: Path, coding: str) -> None:
+    with (
+        ReferenceServer(app=leaky_app(coding)) as server,
+        vcr.VCR().use_cassette(str(tmp_path / "c.yaml"), **vcr_config(record_mode="all")),
+    ):
+        response = httpx.get(f"{server.url}/v1/models/claude-opus-4-6", headers={"x-api-key": KEY})
+    assert response.json()["workspace_id"] == WORKSPACE_ID  # what the client got is untouched
+    text = (tmp_path / "c.yaml").read_text()
+    assert "!!binary" not in text and "content-encoding" not in text
+    assert KEY[:12] not in text and "wrkspc_" not in text and "00000000-1111" not in text
+    cassette = load(tmp_path / "c.yaml")
+    assert scan_cassette(cassette) == [] and scan_accounts(cassette) == []
+    exchange = cassette.interactions[0].exchange
+    assert exchange.response.json == {
+        **SEED_EXAMPLE,
+        "display_name": "echo [REDACTED]",
+        "workspace_id": "[REDACTED]",
+    }
+    assert exchange.response.header("content-length") == str(len(exchange.response.body))
+    assert exchange.response.header("anthropic-workspace-id") == "[REDACTED]"
+
+
 def test_a_cassette_that_still_leaks_after_recording_is_rejected(tmp_path: Path) -> None:
     entry = clean()
     _request_header(entry)
@@ -215,3 +322,15 @@ def test_a_cassette_that_still_leaks_after_recording_is_rejected(tmp_path: Path)
         "leaky.yaml: request.headers.x-api-key held a credential, not a redaction placeholder"
     ]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["fine.yaml"]
+
+
+def test_a_cassette_that_cannot_be_read_in_full_after_recording_is_rejected(tmp_path: Path) -> None:
+    # A body in a coding nobody decodes cannot be scanned: it might hold anything.
+    entry = clean()
+    entry["response"]["headers"]["content-encoding"] = ["compress"]
+    entry["response"]["body"]["string"] = b"\x1f\x9d\x90\xff\xfe binary"
+    vcrpy_file(tmp_path / "opaque.yaml", entry)
+    (rejected,) = reject_leaking(tmp_path)
+    assert rejected.startswith("opaque.yaml: unreadable after recording (interaction 0: ")
+    assert "'compress' is not one this suite decodes" in rejected
+    assert not (tmp_path / "opaque.yaml").exists()

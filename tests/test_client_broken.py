@@ -33,7 +33,7 @@ def failed_ids(report: dict[str, Any]) -> set[str]:
     return {rid for rid, outcome in outcomes(report).items() if outcome == "failed"}
 
 
-@pytest.mark.parametrize("broken", BROKEN, ids=[b.breaks for b in BROKEN])
+@pytest.mark.parametrize("broken", BROKEN, ids=[f"{b.breaks}-{b.client.__name__}" for b in BROKEN])
 def test_a_broken_client_is_caught_under_the_requirement_it_breaks(broken: Broken, tmp_path: Path) -> None:
     code, report, output = run_client_cli("--python", broken.spec, *SUITE_ARGS, tmp_path=tmp_path)
     assert report, output
@@ -46,7 +46,8 @@ def test_a_broken_client_is_caught_under_the_requirement_it_breaks(broken: Broke
 
 
 def test_every_client_requirement_has_a_broken_client() -> None:
-    assert [b.breaks for b in BROKEN] == [r.id for r in registry.requirements("client")]
+    # In registry order; a requirement checked in several forms may have a broken client per form.
+    assert list(dict.fromkeys(b.breaks for b in BROKEN)) == [r.id for r in registry.requirements("client")]
 
 
 def test_the_conformant_client_passes_every_requirement(tmp_path: Path) -> None:

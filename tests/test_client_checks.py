@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import email.utils
+import time
+
 import pytest
 
-from conformance.client.checks import judge_betas, judge_forward_compat, may_refuse, segment_problems
+from conformance.client.checks import (
+    judge_betas,
+    judge_forward_compat,
+    judge_retry_after_date,
+    may_refuse,
+    segment_problems,
+)
 from conformance.client.instants import instant_ns, same_instant
 from conformance.client.protocol import Call, Failure, HarnessError, Model, parse_answer, parse_hello
 from conformance.client.run import Outcome
-from conformance.client.scenario import Received, Script, model_reply
+from conformance.client.scenario import Received, Script, http_date_ahead, model_reply
+from conformance.failures import Blocked
 
 
 @pytest.mark.parametrize(
@@ -140,3 +150,33 @@ def test_a_hello_from_another_protocol_version_is_refused() -> None:
     with pytest.raises(HarnessError, match="speaks protocol 2"):
         parse_hello({"ok": True, "name": "x", "version": "1", "protocol": 2})
     assert parse_hello({"ok": True, "name": "x", "version": "1"}) == ("x", "1")
+
+
+def test_an_http_date_ahead_names_a_whole_second_at_least_that_far_ahead() -> None:
+    before = time.time()
+    value, instant = http_date_ahead(1.0)
+    assert instant == int(instant) and before + 1.0 <= instant < time.time() + 2.0
+    assert email.utils.parsedate_to_datetime(value).timestamp() == instant and value.endswith(" GMT")
+
+
+def _retried(first_wall: float, second_after_s: float) -> Outcome:
+    """A 429 answered at wall-clock ``first_wall`` and its retry ``second_after_s`` later."""
+    first = Received("GET", "/c1/v1/models/x", "", (), b"", 10.0, replied=10.0, arrived_wall=first_wall)
+    second = Received("GET", "/c1/v1/models/x", "", (), b"", arrived=10.0 + second_after_s)
+    call = Call("http://127.0.0.1:1/c1", "k", "x", max_retries=1)
+    return Outcome(call, Script.of(model_reply({})), Model({}), (first, second), "/c1", (), 1.0)
+
+
+def test_a_retry_before_the_instant_an_http_date_names_breaks_cli_retry_after() -> None:
+    # The date names 1000.0; the answer left at 999.2: the client owes 800 ms, and waited 500.
+    (found,) = judge_retry_after_date(_retried(999.2, 0.5), 1000.0, "retry-after: <date>")
+    assert found.requirement_id == "CLI-RETRY-AFTER"
+    assert (found.expected, found.received) == (">= 800 ms", "500 ms")
+    assert judge_retry_after_date(_retried(999.2, 0.8), 1000.0, "retry-after: <date>") == []
+
+
+def test_a_client_that_never_retried_cannot_be_judged_on_the_date() -> None:
+    outcome = _retried(999.2, 0.5)
+    once = Outcome(outcome.call, outcome.script, outcome.answer, outcome.requests[:1], "/c1", (), 1.0)
+    with pytest.raises(Blocked, match="did not retry"):
+        judge_retry_after_date(once, 1000.0, "retry-after: <date>")

@@ -3,7 +3,9 @@ CLI-BETAS and CLI-NO-BODY.
 
 A recording shows only what its recorder kept. Recorders remove credentials (CAS-NO-SECRETS asks them
 to), so a request with no credential header says nothing about CLI-AUTH; one whose headers were not
-recorded at all (R vcr often) says nothing about the header rules.
+recorded at all (R vcr often) says nothing about the header rules. A credential header whose whole
+value is a placeholder (``authorization: REDACTED``) shows that a credential was sent in a header,
+and nothing about its scheme: only a value that is not a placeholder is held to ``Bearer``.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from ..exchange import Exchange
 from ..failures import MISSING, Finding
 from ..target import USER_AGENT
 from .formats import Interaction
+from .placeholders import is_placeholder
 from .scan import KEY_PATTERNS
 
 __all__ = ["CLIENT_REQUIREMENTS", "judge_request"]
@@ -25,7 +28,7 @@ _HEADER_RULES = ("CLI-VERSION", "CLI-AUTH", "CLI-BETAS")
 # RFC 3986 pchar: unreserved, sub-delims, ":" and "@", or a percent-encoded octet.
 _PCHAR_SEGMENT = re.compile(r"^(?:[A-Za-z0-9\-._~!$&'()*+,;=:@]|%[0-9A-Fa-f]{2})+$")
 _URL_CREDENTIAL = re.compile(r"(?i)^(?:x[-_])?(?:api[-_]?key|key|token|access[-_]?token|auth|authorization)$")
-_BEARER = re.compile(r"(?i)^bearer\s+\S")
+_BEARER = re.compile(r"(?i)^bearer(?:\s|$)")  # the token may have been removed by the recorder
 
 Judged = dict[str, list[Finding]]
 
@@ -170,8 +173,10 @@ def _auth_headers(exchange: Exchange) -> list[Finding] | None:
         return None
     if api_key is not None and api_key.strip():
         return []
-    if authorization is not None and _BEARER.match(authorization.strip()):
-        return []
+    if authorization is not None and authorization.strip():
+        value = authorization.strip()
+        if _BEARER.match(value) or is_placeholder(value):
+            return []
     if authorization is not None:
         scheme = authorization.strip().split(" ", 1)[0] or "(empty)"
         return [

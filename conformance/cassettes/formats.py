@@ -9,17 +9,16 @@ Two layouts are read:
   ``{encoding, string}`` or ``{base64_string}``, headers as lists or scalars, and a status that is a
   mapping or a bare number. R vcr often leaves out the request's headers and body.
 
-A compressed body (gzip or deflate) is decompressed wherever it was recorded compressed; a recorder
-that stored it already decoded but kept ``content-encoding`` is handled too.
+A compressed body (gzip, deflate, brotli or zstd: :mod:`.codings`) is decompressed wherever it was
+recorded compressed; a recorder that stored it already decoded but kept ``content-encoding`` is
+handled too.
 """
 
 from __future__ import annotations
 
 import base64
-import gzip
 import json
 import re
-import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +29,7 @@ import yaml
 
 from ..exchange import Exchange, Request, Response
 from ..schemas import CONTRACTS, DEFAULT_CONTRACT
+from .codings import GZIP_MAGIC, CodingError, decode
 
 __all__ = ["MODELS_PATH", "Cassette", "CassetteError", "Interaction", "load"]
 
@@ -78,6 +78,12 @@ def _untagged(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
     return loader.construct_scalar(node)  # type: ignore[arg-type]
 
 
+def _binary(loader: yaml.SafeLoader, node: yaml.Node) -> bytes:
+    return loader.construct_yaml_binary(node)  # type: ignore[arg-type]
+
+
+# Ruby's YAML writes a body that is not UTF-8 (a compressed one) as `!binary` base64.
+_Loader.add_constructor("!binary", _binary)
 _Loader.add_multi_constructor("!", _untagged)
 _Loader.add_multi_constructor("tag:", _untagged)
 
@@ -216,28 +222,14 @@ def _body(body: Any) -> bytes | None:
     if isinstance(body, bytes):
         return body
     text = str(body)
-    if text.startswith("\x1f\x8b") and all(ord(char) < 256 for char in text):
+    if text.startswith(GZIP_MAGIC.decode("latin-1")) and all(ord(char) < 256 for char in text):
         return text.encode("latin-1")  # binary bytes that YAML holds as characters
     return text.encode("utf-8")
 
 
 def _decoded(headers: list[tuple[str, str]], body: bytes) -> tuple[list[tuple[str, str]], bytes]:
-    """Decompress a gzip or deflate body; drop `content-encoding` once the body is plain."""
-    encoding = next(
-        (value.strip().lower() for name, value in headers if name.lower() == "content-encoding"), ""
-    )
+    """The plain body; `content-encoding` dropped once it is."""
     try:
-        if body[:2] == b"\x1f\x8b":
-            body = gzip.decompress(body)
-        elif encoding == "deflate" and body:
-            try:
-                body = zlib.decompress(body)
-            except zlib.error:
-                body = zlib.decompress(body, -zlib.MAX_WBITS)
-        elif encoding not in ("", "gzip", "x-gzip", "deflate", "identity"):
-            return headers, body  # br, zstd: kept as recorded; the body then reads as not JSON
-    except (OSError, EOFError, zlib.error) as exc:
-        raise CassetteError(
-            f"the response body is recorded compressed but cannot be decompressed: {exc}"
-        ) from None
-    return [(name, value) for name, value in headers if name.lower() != "content-encoding"], body
+        return decode(headers, body)
+    except CodingError as exc:
+        raise CassetteError(f"the response body is recorded compressed but cannot be read: {exc}") from None

@@ -1,57 +1,38 @@
 """Judging recordings: every models interaction against every requirement one exchange can show.
 
 A models interaction is a request for ``/v1/models/{id}`` or ``/v1/models`` (after any base path). Its
-response is judged with the server checks (:mod:`conformance.checks.server`); each element of a list
+response is judged with the server checks (:mod:`.responses`, over :mod:`conformance.checks.server`); each element of a list
 page's ``data`` is judged as a BetaModelInfo. Its request, where recorded, is judged with the client
-rules (:mod:`.client_checks`). Every file is scanned for secrets (CAS-NO-SECRETS), models or not.
+rules (:mod:`.client_checks`). Every file is scanned for secrets (CAS-NO-SECRETS) and account ids
+(CAS-NO-ACCOUNT-IDS), models or not.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..checks.server import (
-    ERROR_TYPES,
-    judge_content_type,
-    judge_error_envelope,
-    judge_model_body,
-    judge_request_id,
-)
-from ..exchange import NOT_JSON, Exchange, Response
 from ..failures import Finding
 from ..intermediary import intermediary, note
 from ..results import ItemResult, Results
 from ..schemas import DEFAULT_CONTRACT
+from . import accounts
 from .client_checks import CLIENT_REQUIREMENTS, judge_request
 from .cross import CROSS_REQUIREMENTS, Paired, judge_across
 from .formats import MODELS_PATH, Cassette, CassetteError, load
+from .responses import SERVER_REQUIREMENTS, judge_response
 from .scan import REQUIREMENT as NO_SECRETS
-from .scan import Leak, is_placeholder, scan_cassette, scan_lines
+from .scan import Leak, scan_cassette, scan_lines
 
 __all__ = ["JUDGED", "CheckRun", "FileSummary", "Located", "check", "judge_response"]
 
-BODY_REQUIREMENTS = ("SRV-200-SCHEMA", "SRV-200-TYPE", "SRV-200-CREATED-AT")
-SERVER_REQUIREMENTS = (
-    *BODY_REQUIREMENTS,
-    "SRV-LIFECYCLE",
-    "SRV-200-CONTENT-TYPE",
-    "SRV-404",
-    "SRV-ERROR-ENVELOPE",
-    "SRV-ERROR-STATUS-TYPE",
-    "SRV-REQUEST-ID",
-    "SRV-METHOD",
-)
-JUDGED = (*SERVER_REQUIREMENTS, *CROSS_REQUIREMENTS, *CLIENT_REQUIREMENTS, NO_SECRETS)
-
-_OTHER_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-
-Judged = dict[str, list[Finding]]
+NO_ACCOUNT_IDS = accounts.REQUIREMENT
+FILE_REQUIREMENTS = (NO_SECRETS, NO_ACCOUNT_IDS)  # judged on every file, whatever it holds
+JUDGED = (*SERVER_REQUIREMENTS, *CROSS_REQUIREMENTS, *CLIENT_REQUIREMENTS, *FILE_REQUIREMENTS)
 
 
 @dataclass(frozen=True)
@@ -117,16 +98,18 @@ def _judge_file(path: str, run: CheckRun, default_contract: str, loaded: list[Ca
         cassette = load(path, default_contract)
     except CassetteError as exc:
         summary.problems.append(str(exc))
-        leaks = scan_lines(_text(path))
-        if leaks:
-            _add(run, path, None, NO_SECRETS, [leak.finding() for leak in leaks], leaks)
+        text = _text(path)
+        found = ((NO_SECRETS, scan_lines(text)), (NO_ACCOUNT_IDS, accounts.scan_lines(text)))
+        for requirement_id, leaks in found:
+            if leaks:
+                _add_leaks(run, path, requirement_id, leaks)
         return summary
     loaded.append(cassette)
     summary.format = cassette.format
     summary.interactions = len(cassette.interactions)
     summary.problems.extend(cassette.problems)
-    leaks = scan_cassette(cassette)
-    _add(run, path, None, NO_SECRETS, [leak.finding() for leak in leaks], leaks)
+    _add_leaks(run, path, NO_SECRETS, scan_cassette(cassette))
+    _add_leaks(run, path, NO_ACCOUNT_IDS, accounts.scan_accounts(cassette))
     shown: set[str] = set()
     for interaction in cassette.interactions:
         match = MODELS_PATH.search(urlsplit(interaction.exchange.request.target).path)
@@ -134,10 +117,10 @@ def _judge_file(path: str, run: CheckRun, default_contract: str, loaded: list[Ca
             continue
         summary.models_interactions += 1
         segment = match.group("segment")
-        found = intermediary(interaction.exchange.response)
-        if found is not None:
+        edge = intermediary(interaction.exchange.response)
+        if edge is not None:
             run.results.notes.append(
-                {**note(interaction.exchange, found), "file": path, "interaction": interaction.index}
+                {**note(interaction.exchange, edge), "file": path, "interaction": interaction.index}
             )
         judged = judge_response(interaction.exchange, segment)
         client_judged, skipped = judge_request(interaction, segment)
@@ -152,7 +135,7 @@ def _judge_file(path: str, run: CheckRun, default_contract: str, loaded: list[Ca
     if not summary.models_interactions:
         reason = "no models interaction in this file (" + _paths(cassette) + ")"
     for requirement_id in JUDGED:
-        if requirement_id not in shown and requirement_id not in (NO_SECRETS, *CROSS_REQUIREMENTS):
+        if requirement_id not in shown and requirement_id not in (*FILE_REQUIREMENTS, *CROSS_REQUIREMENTS):
             run.results.add(ItemResult(path, requirement_id, "skipped", reason))
     return summary
 
@@ -177,6 +160,10 @@ def _nodeid(path: str, index: int | None) -> str:
     return path if index is None else f"{path}::interactions[{index}]"
 
 
+def _add_leaks(run: CheckRun, path: str, requirement_id: str, leaks: list[Leak]) -> None:
+    _add(run, path, None, requirement_id, [leak.finding() for leak in leaks], leaks)
+
+
 def _add(
     run: CheckRun,
     path: str,
@@ -198,117 +185,3 @@ def _add(
     more = f" (+{len(findings) - 1} more)" if len(findings) > 1 else ""
     message = f"{where}: {first.finding.message}{more}"
     run.results.add(ItemResult(nodeid, requirement_id, "failed", message, dicts, first.finding.reproduction))
-
-
-def judge_response(exchange: Exchange, segment: str | None) -> Judged:
-    """The server rules this recorded response shows; ``segment`` is the raw id (None: the list)."""
-    response = exchange.response
-    method = exchange.request.method
-    judged: Judged = {}
-    # An edge proxy's own page says nothing of the API's answers: the caller notes it instead.
-    own = intermediary(response) is None
-    if own:
-        judged["SRV-200-CONTENT-TYPE"] = judge_content_type(exchange)
-        judged["SRV-REQUEST-ID"] = _request_id(exchange)
-    if own and response.status >= 400:
-        findings = judge_error_envelope(exchange)
-        judged["SRV-ERROR-ENVELOPE"] = [f for f in findings if f.requirement_id == "SRV-ERROR-ENVELOPE"]
-        if response.status in ERROR_TYPES:
-            judged["SRV-ERROR-STATUS-TYPE"] = [
-                f for f in findings if f.requirement_id == "SRV-ERROR-STATUS-TYPE"
-            ]
-    retrieve = bool(segment)
-    if (
-        retrieve
-        and method == "GET"
-        and (response.status == 404 or _error_type(exchange) == "not_found_error")
-    ):
-        judged["SRV-404"] = _not_found(exchange)
-        if judged["SRV-404"]:
-            judged.pop("SRV-ERROR-STATUS-TYPE", None)  # the same fault, named by its most specific rule
-    if retrieve and method in _OTHER_METHODS:
-        judged["SRV-METHOD"] = _other_method(exchange)
-    if method == "GET" and response.status == 200:
-        ids = BODY_REQUIREMENTS + (("SRV-LIFECYCLE",) if exchange.contract == "2026-10-21" else ())
-        findings = judge_model_body(exchange) if retrieve else _list_bodies(exchange)
-        for requirement_id in ids:
-            judged[requirement_id] = [f for f in findings if f.requirement_id == requirement_id]
-    return judged
-
-
-def _error_type(exchange: Exchange) -> Any:
-    body = exchange.response.json
-    error = body.get("error") if isinstance(body, dict) else None
-    return error.get("type") if isinstance(error, dict) else None
-
-
-def _request_id(exchange: Exchange) -> list[Finding]:
-    findings = judge_request_id(exchange)
-    if is_placeholder(exchange.response.header("request-id") or ""):
-        # A recorder replaced the header's value: it still shows the header was sent, not its value.
-        findings = [f for f in findings if f.path != "$.request_id"]
-    return findings
-
-
-def _not_found(exchange: Exchange) -> list[Finding]:
-    status, error_type = exchange.response.status, _error_type(exchange)
-    if status == 404 and error_type == "not_found_error":
-        return []
-    return [
-        Finding(
-            "SRV-404",
-            f"a model that was not found got HTTP {status} with error.type {error_type!r}",
-            path="status" if status != 404 else "$.error.type",
-            expected="404 with error.type not_found_error",
-            received=f"{status} with error.type {error_type!r}",
-            exchange=exchange,
-        )
-    ]
-
-
-def _other_method(exchange: Exchange) -> list[Finding]:
-    status = exchange.response.status
-    body = exchange.response.json
-    if 400 <= status < 500 and isinstance(body, dict) and body.get("type") == "error":
-        return []
-    return [
-        Finding(
-            "SRV-METHOD",
-            f"{exchange.request.method} on a model got HTTP {status}, not a 4xx error envelope",
-            path="status",
-            expected="a 4xx (405 preferred) with the error envelope",
-            received=f"{status}: {exchange.response.body_excerpt(80)}",
-            exchange=exchange,
-        )
-    ]
-
-
-def _list_bodies(exchange: Exchange) -> list[Finding]:
-    """Each element of a list page's ``data``, judged as the object a retrieve returns."""
-    page = exchange.response.json
-    if isinstance(page, NOT_JSON) or not isinstance(page, dict) or not isinstance(page.get("data"), list):
-        reason = page.reason if isinstance(page, NOT_JSON) else "it has no `data` array"
-        return [
-            Finding(
-                "SRV-200-SCHEMA",
-                f"the 200 list body cannot be judged: {reason}",
-                path="$.data",
-                expected="a page {data: [BetaModelInfo...], has_more, first_id, last_id}",
-                received=exchange.response.body_excerpt(),
-                exchange=exchange,
-            )
-        ]
-    findings = []
-    for index, element in enumerate(page["data"]):
-        body = json.dumps(element).encode()
-        one = dataclasses.replace(exchange, response=Response(200, exchange.response.headers, body))
-        for finding in judge_model_body(one):
-            findings.append(
-                dataclasses.replace(
-                    finding,
-                    message=f"data[{index}]: {finding.message}",
-                    path=f"$.data[{index}]{finding.path[1:]}",
-                    exchange=exchange,
-                )
-            )
-    return findings

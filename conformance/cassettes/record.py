@@ -8,10 +8,12 @@ Use it in one's own tests too::
 
 Cassettes match on method, path and query, never on the host (a local server's port changes every
 run). Scrubbing happens before anything is written: credential headers become ``[REDACTED]`` (an
-``Authorization`` keeps its scheme), cookies and set-cookie are dropped, organisation ids become
-``[REDACTED]``, credential-like query parameters too, and any key registered with
-:func:`conformance.exchange.register_secret` or shaped like a key is replaced wherever it appears.
-Compressed bodies are stored decoded, so that what is written can be read and scanned.
+``Authorization`` keeps its scheme), cookies and set-cookie are dropped, organisation and workspace
+id headers become ``[REDACTED]``, credential-like query parameters too, and any key registered with
+:func:`conformance.exchange.register_secret` or shaped like a key, any workspace id (``wrkspc_…``)
+and any ``organization_id``/``workspace_id`` member is replaced wherever it appears. Compressed
+bodies (gzip, deflate, brotli, zstd) are stored decoded, so that what is written can be read and
+scanned.
 """
 
 from __future__ import annotations
@@ -23,13 +25,14 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from ..exchange import REDACTED, redact
+from .accounts import ACCOUNT_HEADER, ACCOUNT_MEMBER, WORKSPACE_ID
+from .codings import CodingError, decode
 from .scan import CREDENTIAL_HEADERS, KEY_PATTERNS, is_placeholder
 
 __all__ = ["MATCH_ON", "raw_targets", "scrub_request", "scrub_response", "scrub_text", "vcr_config"]
 
 MATCH_ON = ("method", "path", "query")
 _DROPPED_RESPONSE_HEADERS = frozenset({"set-cookie"})
-_ORGANISATION = re.compile(r"organi[sz]ation")
 _CREDENTIAL_QUERY = re.compile(
     r"(?i)^(?:x[-_])?(?:api[-_]?key|key|token|access[-_]?token|auth|authorization|secret)$"
 )
@@ -48,16 +51,17 @@ def vcr_config(**overrides: Any) -> dict[str, Any]:
 
 
 def scrub_text(text: str) -> str:
-    """``text`` with registered secrets and anything key-shaped replaced by ``[REDACTED]``."""
+    """``text`` with registered secrets, anything key-shaped and account ids replaced by ``[REDACTED]``."""
     text = redact(text)
-    for pattern in KEY_PATTERNS.values():
+    for pattern in (*KEY_PATTERNS.values(), WORKSPACE_ID, ACCOUNT_MEMBER):
         text = pattern.sub(_redacted_match, text)
     return text
 
 
 def _redacted_match(match: re.Match[str]) -> str:
-    if match.lastindex:  # keep what precedes the secret (e.g. "Bearer ")
-        return match.group(0)[: match.start(1) - match.start(0)] + REDACTED
+    if match.lastindex:  # keep what surrounds the secret (e.g. "Bearer ", '"workspace_id": "')
+        whole, start = match.group(0), match.start(0)
+        return whole[: match.start(1) - start] + REDACTED + whole[match.end(1) - start :]
     return REDACTED
 
 
@@ -95,20 +99,24 @@ def scrub_request(request: Any) -> Any:
         lowered = name.lower()
         if lowered == "cookie":
             continue
-        headers[name] = _credential(lowered, value) if lowered in CREDENTIAL_HEADERS else scrub_text(value)
+        if lowered in CREDENTIAL_HEADERS:
+            headers[name] = _credential(lowered, value)
+        else:
+            headers[name] = REDACTED if ACCOUNT_HEADER.search(lowered) else scrub_text(value)
     request.headers = headers
     request.body = _scrub_body(request.body)
     return request
 
 
 def scrub_response(response: dict[str, Any]) -> dict[str, Any]:
-    """vcrpy ``before_record_response``: the response to write, without cookies or organisation ids."""
+    """vcrpy ``before_record_response``: the response to write, decoded, without cookies or account ids."""
+    _decode(response)
     headers: dict[str, list[str]] = {}
     for name, values in response.get("headers", {}).items():
         lowered = name.lower()
         if lowered in _DROPPED_RESPONSE_HEADERS:
             continue
-        if _ORGANISATION.search(lowered) or lowered in CREDENTIAL_HEADERS:
+        if ACCOUNT_HEADER.search(lowered) or lowered in CREDENTIAL_HEADERS:
             headers[name] = [REDACTED for _ in values]
         else:
             headers[name] = [scrub_text(str(value)) for value in values]
@@ -116,7 +124,39 @@ def scrub_response(response: dict[str, Any]) -> dict[str, Any]:
     body = response.get("body")
     if isinstance(body, dict) and "string" in body:
         body["string"] = _scrub_body(body["string"])
+        _set_content_length(headers, body["string"])
     return response
+
+
+def _set_content_length(headers: dict[str, list[str]], body: Any) -> None:
+    """A content-length that says the length of the body written (decoded, scrubbed), not of the one sent."""
+    if isinstance(body, str):
+        body = body.encode("utf-8")
+    if not isinstance(body, bytes):
+        return
+    for name in headers:
+        if name.lower() == "content-length":
+            headers[name] = [str(len(body))]
+
+
+def _decode(response: dict[str, Any]) -> None:
+    """Store the body decoded: vcrpy's own decoding knows gzip and deflate (brotli at best), not zstd."""
+    body = response.get("body")
+    raw = body.get("string") if isinstance(body, dict) else None
+    if not isinstance(body, dict) or not isinstance(raw, bytes):
+        return
+    pairs = [(name, str(value)) for name, values in response.get("headers", {}).items() for value in values]
+    try:
+        plain_pairs, plain = decode(pairs, raw)
+    except CodingError:
+        return  # kept as sent: after recording, a cassette that cannot be read in full is rejected
+    if plain is raw and len(plain_pairs) == len(pairs):
+        return
+    headers: dict[str, list[str]] = {}
+    for name, value in plain_pairs:
+        headers.setdefault(name, []).append(value)
+    response["headers"] = headers
+    body["string"] = plain
 
 
 @contextlib.contextmanager

@@ -1,10 +1,15 @@
-"""CAS-NO-SECRETS: find anything in a cassette that looks like a credential.
+"""CAS-NO-SECRETS: find anything in a cassette that grants access: a credential.
 
 What counts (the requirement's statement): an ``x-api-key``/``authorization`` value other than a
-redaction placeholder, any cookie or set-cookie, an organisation id, and text that looks like a key
+redaction placeholder (:mod:`.placeholders`), any cookie or set-cookie, and text that looks like a key
 (``sk-ant-…``, a bearer token and a few other well-known key shapes) in any header, query string or
 body, compressed bodies included. The file's raw text is searched as well, so a key in a YAML comment
-or in a field no reader knows is found too.
+or in a field no reader knows is found too. Account identifiers (organisation and workspace ids)
+grant no access: :mod:`.accounts` judges them, under CAS-NO-ACCOUNT-IDS.
+
+A credential header whose own request was answered 401 is a value the server refused (a test's
+``invalid-key``): it grants no access, so it is not a leak unless it has the shape of a key, since a
+key one server refuses (a gateway) may be valid at another.
 
 A value found is registered with :func:`conformance.exchange.register_secret`, so that no report,
 failure message or curl reproduction made later in the process prints it.
@@ -17,11 +22,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from ..exchange import register_secret
+from ..exchange import Request, register_secret
 from ..failures import Finding
 from .formats import Cassette, Interaction
+from .placeholders import is_placeholder
 
-__all__ = ["KEY_PATTERNS", "Leak", "is_placeholder", "scan_cassette", "scan_lines", "scan_text"]
+__all__ = ["KEY_PATTERNS", "Leak", "is_placeholder", "mask", "scan_cassette", "scan_lines", "scan_text"]
 
 REQUIREMENT = "CAS-NO-SECRETS"
 
@@ -37,28 +43,13 @@ CREDENTIAL_HEADERS = frozenset(
     {"x-api-key", "authorization", "proxy-authorization", "api-key", "x-goog-api-key"}
 )
 COOKIE_HEADERS = frozenset({"cookie", "set-cookie"})
-_ORGANISATION_HEADER = re.compile(r"organi[sz]ation")
 _CREDENTIAL_QUERY = re.compile(
     r"(?i)^(?:x[-_])?(?:api[-_]?key|key|token|access[-_]?token|auth|authorization|secret)$"
-)
-_PLACEHOLDER = re.compile(
-    r"""^(?:
-        <[^<>]*> | \[[^\[\]]*\] | \{\{?[^{}]*\}?\} | \$\{?[A-Za-z_][A-Za-z0-9_]*\}?  # <K> [REDACTED] {{k}} $K
-      | \*+ | [xX]+ | -+ | [A-Z]+(?:_[A-Z]+)*                                  # *** xxxx TOKEN API_KEY
-      | (?i:redacted|filtered|scrubbed|masked|hidden|removed|dummy|placeholder)
-    )$""",
-    re.VERBOSE,
 )
 _AUTH_SCHEMES = frozenset({"bearer", "basic", "token", "digest"})
 
 
-def is_placeholder(value: str) -> bool:
-    """Whether ``value`` is empty or a redaction placeholder such as ``[REDACTED]`` or ``<API_KEY>``."""
-    value = value.strip()
-    return not value or bool(_PLACEHOLDER.match(value))
-
-
-def _mask(value: str) -> str:
+def mask(value: str) -> str:
     shown = value[:6] if len(value) >= 16 else value[:2]
     return f"{shown}… ({len(value)} characters, the rest withheld)"
 
@@ -69,15 +60,22 @@ class Leak:
     what: str  # what it looks like
     value: str  # the secret itself: never printed, only registered for redaction
     interaction: int | None = None
+    requirement: str = REQUIREMENT
 
     def finding(self) -> Finding:
         return Finding(
-            REQUIREMENT,
+            self.requirement,
             f"{self.where} holds {self.what}",
             path=self.where,
-            expected="no credential (a redaction placeholder such as [REDACTED], or nothing)",
-            received=_mask(self.value),
+            expected=_EXPECTED.get(self.requirement, _EXPECTED[REQUIREMENT]),
+            received=mask(self.value),
         )
+
+
+_EXPECTED = {
+    REQUIREMENT: "no credential (a redaction placeholder such as [REDACTED], or nothing)",
+    "CAS-NO-ACCOUNT-IDS": "no account identifier (a placeholder such as [REDACTED], or nothing)",
+}
 
 
 def scan_text(text: str, where: str = "text", interaction: int | None = None) -> Iterator[Leak]:
@@ -99,20 +97,36 @@ def _credential_token(name: str, value: str) -> str:
     return parts[-1] if parts else ""
 
 
-def _header_leaks(side: str, headers: Iterable[tuple[str, str]], index: int) -> Iterator[Leak]:
+def _refused(request: Request, status: int) -> str | None:
+    """The credential header a 401 refused: the request's only one that is not a placeholder.
+
+    With two credentials sent, a 401 does not say which one was wrong; a proxy's credential was
+    accepted, or the answer would have been 407.
+    """
+    if status != 401:
+        return None
+    sent = [
+        name
+        for name, value in request.headers
+        if name in CREDENTIAL_HEADERS - {"proxy-authorization"}
+        and not is_placeholder(_credential_token(name, value))
+    ]
+    return sent[0] if len(sent) == 1 else None
+
+
+def _header_leaks(
+    side: str, headers: Iterable[tuple[str, str]], index: int, refused: str | None = None
+) -> Iterator[Leak]:
     for name, value in headers:
         where = f"{side}.headers.{name}"
         if name in CREDENTIAL_HEADERS:
-            if not is_placeholder(_credential_token(name, value)):
+            if name != refused and not is_placeholder(_credential_token(name, value)):
                 yield Leak(where, "a credential, not a redaction placeholder", value, index)
                 continue
         elif name in COOKIE_HEADERS and not is_placeholder(value):
             yield Leak(where, "a cookie", value, index)
             continue
-        elif _ORGANISATION_HEADER.search(name) and not is_placeholder(value):
-            yield Leak(where, "an organisation id", value, index)
-            continue
-        yield from scan_text(value, where, index)
+        yield from scan_text(value, where, index)  # a key-shaped value is a leak, refused or not
 
 
 def _interaction_leaks(interaction: Interaction) -> Iterator[Leak]:
@@ -124,7 +138,8 @@ def _interaction_leaks(interaction: Interaction) -> Iterator[Leak]:
         if _CREDENTIAL_QUERY.match(name) and not is_placeholder(value):
             yield Leak(f"request.uri query parameter {name!r}", "a credential in the URL", value, index)
     yield from scan_text(unquote(request.target), "request.uri", index)
-    yield from _header_leaks("request", request.headers, index)
+    # The server's 401 to this very request shows that the credential it carried grants no access.
+    yield from _header_leaks("request", request.headers, index, _refused(request, response.status))
     yield from scan_text(request.body.decode("utf-8", "replace"), "request.body", index)
     yield from _header_leaks("response", response.headers, index)
     yield from scan_text(response.body.decode("utf-8", "replace"), "response.body", index)

@@ -216,13 +216,17 @@ def _write_run_file(config: pytest.Config, directory: Path, rejected: list[str])
 
 
 def reject_leaking(directory: Path) -> list[str]:
-    """Delete every cassette in ``directory`` that holds a secret; one line per reason."""
+    """Delete every cassette in ``directory`` that holds a secret, or that cannot be read in full (and so
+    cannot be scanned in full, e.g. a body in a coding this suite does not decode); one line per reason."""
     rejected: list[str] = []
     for path in sorted(directory.glob("*.yaml")):
         try:
-            reasons = [f"{leak.where} held {leak.what}" for leak in scan_cassette(load(path))]
+            cassette = load(path)
         except CassetteError as exc:
             reasons = [f"unreadable after recording ({exc})"]
+        else:
+            reasons = [f"{leak.where} held {leak.what}" for leak in scan_cassette(cassette)]
+            reasons += [f"unreadable after recording ({problem})" for problem in cassette.problems]
         if reasons:
             path.unlink()
             rejected.extend(f"{path.name}: {reason}" for reason in reasons)

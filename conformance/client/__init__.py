@@ -10,7 +10,17 @@ from .connector import Connector, ConnectorMissing, ConnectorUnavailable
 from .inprocess import AnthropicClient, Client, ClientSpecError, InProcess, load
 from .protocol import PROTOCOL_VERSION, Answer, Call, CallTimedOut, Driver, Failure, HarnessError, Model
 from .run import ClientRun, Outcome
-from .scenario import Hang, Received, Reply, ScenarioServer, Script, error_reply, model_reply, raw_reply
+from .scenario import (
+    Hang,
+    Received,
+    Reply,
+    ScenarioServer,
+    Script,
+    error_reply,
+    http_date_ahead,
+    model_reply,
+    raw_reply,
+)
 
 __all__ = [
     "PROTOCOL_VERSION",
@@ -36,6 +46,7 @@ __all__ = [
     "ScenarioServer",
     "Script",
     "error_reply",
+    "http_date_ahead",
     "load",
     "model_reply",
     "raw_reply",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import email.utils
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -104,4 +105,14 @@ def _asked_delays(script: Script, max_retries: int) -> float:
             total += float(millis) / 1000
         elif seconds is not None and seconds.isdigit():
             total += float(seconds)
+        elif seconds is not None:
+            total += _until(seconds)
     return total
+
+
+def _until(http_date: str) -> float:
+    """Seconds from now to the instant an HTTP date names (0 when past, or not a date)."""
+    try:
+        return max(0.0, email.utils.parsedate_to_datetime(http_date).timestamp() - time.time())
+    except (TypeError, ValueError):
+        return 0.0

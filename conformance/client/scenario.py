@@ -11,8 +11,10 @@ uvicorn set-up as the reference server.
 from __future__ import annotations
 
 import asyncio
+import email.utils
 import itertools
 import json
+import math
 import threading
 import time
 from collections.abc import Iterator, Mapping, MutableMapping
@@ -34,6 +36,7 @@ __all__ = [
     "ScenarioServer",
     "Script",
     "error_reply",
+    "http_date_ahead",
     "model_reply",
     "raw_reply",
 ]
@@ -130,6 +133,16 @@ def error_reply(status: int, message: str | None = None, headers: Mapping[str, s
     )
 
 
+def http_date_ahead(at_least_s: float) -> tuple[str, float]:
+    """An HTTP date (IMF-fixdate) at least ``at_least_s`` seconds from now, and the instant it names.
+
+    The format has whole seconds, so the instant is the whole second written, not now + ``at_least_s``:
+    a check judges against what the header says, not against what was meant.
+    """
+    instant = math.ceil(time.time() + at_least_s)
+    return email.utils.formatdate(instant, usegmt=True), float(instant)
+
+
 @dataclass
 class Received:
     """One request as it arrived: the raw path (percent-encodings as sent) and what came with it."""
@@ -141,6 +154,7 @@ class Received:
     body: bytes
     arrived: float  # time.monotonic()
     replied: float | None = None
+    arrived_wall: float | None = None  # time.time(): an HTTP-date retry-after names a wall-clock instant
 
     def header(self, name: str) -> str | None:
         return next((value for key, value in self.headers if key == name.lower()), None)
@@ -208,7 +222,7 @@ class ScenarioServer:
     async def app(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return
-        arrived = time.monotonic()
+        arrived, arrived_wall = time.monotonic(), time.time()
         body = await _read_body(receive)
         raw_path = (scope.get("raw_path") or scope["path"].encode("utf-8")).decode("latin-1")
         received = Received(
@@ -218,6 +232,7 @@ class ScenarioServer:
             headers=tuple((k.decode("latin-1").lower(), v.decode("latin-1")) for k, v in scope["headers"]),
             body=body,
             arrived=arrived,
+            arrived_wall=arrived_wall,
         )
         self.requests_received += 1
         with self._lock:

@@ -12,6 +12,7 @@ from .errors import (
     judge_retried,
     judge_retried_then_succeeded,
     judge_retry_after,
+    judge_retry_after_date,
     judge_timeout,
     judge_x_should_retry,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "judge_retried",
     "judge_retried_then_succeeded",
     "judge_retry_after",
+    "judge_retry_after_date",
     "judge_timeout",
     "judge_version",
     "judge_x_should_retry",

@@ -19,6 +19,7 @@ __all__ = [
     "judge_retried",
     "judge_retried_then_succeeded",
     "judge_retry_after",
+    "judge_retry_after_date",
     "judge_timeout",
     "judge_x_should_retry",
 ]
@@ -160,6 +161,22 @@ def judge_retry_after(outcome: Outcome, asked_s: float, header: str) -> list[Fin
             received=f"{waited * 1000:.0f} ms",
         )
     ]
+
+
+def judge_retry_after_date(outcome: Outcome, instant: float, header: str) -> list[Finding]:
+    """CLI-RETRY-AFTER for ``retry-after: <HTTP date>``: the retry comes no sooner than ``instant``.
+
+    ``instant`` is the wall-clock time (``time.time()``) the date names; the wait it asks is measured
+    from the moment the first answer left the server.
+    """
+    if _count(outcome) < 2:
+        raise Blocked("CLI-RETRY-AFTER cannot be judged: the client did not retry the 429 (see CLI-RETRY)")
+    first = outcome.requests[0]
+    if first.arrived_wall is None:
+        raise Blocked("CLI-RETRY-AFTER cannot be judged: the scenario server did not stamp the wall clock")
+    replied_wall = first.arrived_wall + ((first.replied or first.arrived) - first.arrived)
+    asked_s = max(0.0, instant - replied_wall)
+    return judge_retry_after(outcome, asked_s, f"{header} (the instant it names, {asked_s * 1000:.0f} ms on)")
 
 
 def judge_x_should_retry(outcome: Outcome, status: int, should_retry: bool) -> list[Finding]:

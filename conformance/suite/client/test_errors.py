@@ -6,7 +6,15 @@ import pytest
 
 from conformance import SEED_EXAMPLE
 from conformance.checks.server import ERROR_TYPES, raise_findings
-from conformance.client import CallTimedOut, ClientRun, Hang, Script, error_reply, model_reply
+from conformance.client import (
+    CallTimedOut,
+    ClientRun,
+    Hang,
+    Script,
+    error_reply,
+    http_date_ahead,
+    model_reply,
+)
 from conformance.client.checks import (
     hung,
     judge_error_surface,
@@ -14,6 +22,7 @@ from conformance.client.checks import (
     judge_retried,
     judge_retried_then_succeeded,
     judge_retry_after,
+    judge_retry_after_date,
     judge_timeout,
     judge_x_should_retry,
 )
@@ -79,6 +88,16 @@ def test_a_retry_comes_no_sooner_than_asked(
     script = Script.of(error_reply(429, headers={header: value}), model_reply(SEED_EXAMPLE))
     outcome = conformance_client_run.retrieve(script, max_retries=1)
     raise_findings(judge_retry_after(outcome, asked_s, f"{header}: {value}"))
+
+
+@requirement("CLI-RETRY-AFTER")
+def test_a_retry_comes_no_sooner_than_the_http_date_asked(conformance_client_run: ClientRun) -> None:
+    # `retry-after` may be an HTTP date (the SDKs accept one). It has whole seconds: the client is held
+    # to the second written, at least 1 s ahead, above the official SDKs' 0.5 s first back-off.
+    value, instant = http_date_ahead(1.0)
+    script = Script.of(error_reply(429, headers={"retry-after": value}), model_reply(SEED_EXAMPLE))
+    outcome = conformance_client_run.retrieve(script, max_retries=1)
+    raise_findings(judge_retry_after_date(outcome, instant, f"retry-after: {value}"))
 
 
 @requirement("CLI-X-SHOULD-RETRY")
