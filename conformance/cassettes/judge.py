@@ -1,8 +1,8 @@
 """Judging recordings: every models interaction against every requirement one exchange can show.
 
 A models interaction is a request for ``/v1/models/{id}`` or ``/v1/models`` (after any base path). Its
-response is judged with the server checks (:mod:`.responses`, over :mod:`conformance.checks.server`); each element of a list
-page's ``data`` is judged as a BetaModelInfo. Its request, where recorded, is judged with the client
+response is judged with the server checks (:mod:`.responses`); each element of a list page's ``data``
+is judged as a BetaModelInfo. Its request, where recorded, is judged with the client
 rules (:mod:`.client_checks`). Every file is scanned for secrets (CAS-NO-SECRETS) and account ids
 (CAS-NO-ACCOUNT-IDS), models or not.
 """
