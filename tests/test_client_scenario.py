@@ -71,7 +71,10 @@ def test_a_hung_answer_is_let_go_when_its_call_is_over(server: ScenarioServer) -
             target=lambda: answers.append(httpx.get(live.base_url + "/v1/models/x").status_code)
         )
         waiting.start()
-        time.sleep(0.2)
+        # The call ends only once the request is in (a loaded machine may take a while to send it).
+        deadline = time.monotonic() + 10
+        while not live.requests and time.monotonic() < deadline:
+            time.sleep(0.01)
     waiting.join(timeout=5)
     assert answers == [504]
 
