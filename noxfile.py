@@ -236,10 +236,8 @@ def client_foreign(session: nox.Session) -> None:
     for name, target in FOREIGN_CLIENTS.items():
         report = reports / f"{name}.json"
         args = [arg.format(ts=ts) for arg in target]
-        session.run(
-            "models-conformance", "client", *args, "--seed", "1", "--report-json", str(report),
-            *session.posargs, env=env, success_codes=[0, 1],
-        )
+        options = ["--seed", "1", "--report-json", str(report), *session.posargs]
+        session.run("models-conformance", "client", *args, *options, env=env, success_codes=[0, 1])
         written.append(str(report))
     table = session.run("python", str(ROOT / "connectors" / "verdict_table.py"), *written, silent=True)
     (reports / "verdicts.md").write_text(str(table))
