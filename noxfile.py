@@ -197,3 +197,48 @@ def client_ts(session: nox.Session) -> None:
         "models-conformance", "client", "--connector", command, "--report-json", str(report), *session.posargs
     )
     session.log(f"JSON report: {report}")
+
+
+# Clients other than the official SDKs' beta retrieve; versions are exact, so that a verdict names
+# what it judged (the TypeScript ones are pinned in connectors/typescript-foreign/package.json).
+FOREIGN_PYTHON = "anthropic[aiohttp]==2.16.0"
+FOREIGN_CLIENTS = {
+    "anthropic-models-retrieve": ["--python", "anthropic_variants:models_retrieve"],
+    "anthropic-async-beta-retrieve": ["--python", "anthropic_variants:async_beta_retrieve"],
+    "anthropic-aiohttp-beta-retrieve": ["--python", "anthropic_variants:aiohttp_beta_retrieve"],
+    "anthropic-ts-models-retrieve": ["--connector", "node {ts}/anthropic-models.mjs"],
+    "effect-ai-anthropic": ["--connector", "node {ts}/effect-anthropic.mjs"],
+}
+
+
+@nox.session(default=False)
+def client_foreign(session: nox.Session) -> None:
+    """Opt-in, needs Node.js 18+ and npm: the client suite on clients nobody here wrote.
+
+    In-process (connectors/python-foreign, anthropic[aiohttp] 2.16.0): Anthropic().models.retrieve,
+    AsyncAnthropic().beta.models.retrieve over httpx and over aiohttp. Connectors
+    (connectors/typescript-foreign, npm installs the exact versions beside them): @anthropic-ai/sdk's
+    client.models.retrieve and @effect/ai-anthropic's betaModelsGet. One JSON report per client and a
+    verdict table (verdicts.md) go to $CONFORMANCE_FOREIGN_REPORTS (default: the session's tmp dir).
+    Seed 1 unless `-- --seed N`; other arguments go to every run too (e.g. `-- --contract 2026-10-21`).
+    A MUST failure of a client does not fail the session: judging it is the job.
+    """
+    if shutil.which("npm") is None or shutil.which("node") is None:
+        session.error("client_foreign needs node and npm on PATH (Node.js 18 or newer)")
+    session.install(".", FOREIGN_PYTHON)
+    ts = ROOT / "connectors" / "typescript-foreign"
+    with session.chdir(ts):
+        session.run("npm", "install", "--no-audit", "--no-fund", "--no-package-lock", external=True)
+    reports = Path(os.environ.get("CONFORMANCE_FOREIGN_REPORTS", Path(session.create_tmp()) / "foreign"))
+    reports.mkdir(parents=True, exist_ok=True)
+    env = {"PYTHONPATH": str(ROOT / "connectors" / "python-foreign")}
+    written = []
+    for name, target in FOREIGN_CLIENTS.items():
+        report = reports / f"{name}.json"
+        args = [arg.format(ts=ts) for arg in target]
+        options = ["--seed", "1", "--report-json", str(report), *session.posargs]
+        session.run("models-conformance", "client", *args, *options, env=env, success_codes=[0, 1])
+        written.append(str(report))
+    table = session.run("python", str(ROOT / "connectors" / "verdict_table.py"), *written, silent=True)
+    (reports / "verdicts.md").write_text(str(table))
+    session.log(f"JSON reports and verdicts.md: {reports}")
