@@ -258,3 +258,41 @@ def test_a_target_that_never_serves_is_stopped_and_reported(tmp_path: Path) -> N
     pid = int(pid_file.read_text())
     assert not Path(f"/proc/{pid}").exists()  # stopped, and reaped
     assert "could not start the target" in (tmp_path / "verdicts.md").read_text()
+
+
+def test_a_target_that_dies_during_its_run_is_reported_as_not_judged(tmp_path: Path) -> None:
+    targets = tmp_path / "targets"
+    (targets / "oneshot").mkdir(parents=True)
+    # Answers the driver's readiness probe (501: no GET handler), then exits: the suite finds nobody.
+    (targets / "oneshot" / "launch.py").write_text(
+        textwrap.dedent("""
+        import sys
+        from pathlib import Path
+        from _spec import TargetSpec
+
+        SCRIPT = ("import http.server, sys; http.server.HTTPServer(('127.0.0.1', int(sys.argv[1])), "
+                  "http.server.BaseHTTPRequestHandler).handle_request()")
+        TARGETS = [TargetSpec(name="oneshot", title="answers once", about="Answers one request.",
+                              folder=Path(__file__).parent,
+                              command=lambda launch: [sys.executable, "-c", SCRIPT, str(launch.port)],
+                              ready_timeout=10.0)]
+    """)
+    )
+    reports = tmp_path / "reports"
+    done = run_script(
+        "driver.py",
+        "--targets-dir",
+        str(targets),
+        "--cache",
+        str(tmp_path / "cache"),
+        "--reports",
+        str(reports),
+        "--doc",
+        str(tmp_path / "verdicts.md"),
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    record = json.loads((reports / "oneshot.run.json").read_text())
+    assert record["exit_status"] == 3  # the suite's "target unreachable"
+    assert record["error"].startswith("the suite exited 3 without verdicts:")
+    assert "cannot reach http://127.0.0.1:" in record["error"]
+    assert "**Not judged:**" in (tmp_path / "verdicts.md").read_text()

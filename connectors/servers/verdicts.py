@@ -133,8 +133,10 @@ def _target_section(
         "```",
         "",
     ]
+    if report is None or record.get("error"):
+        heading = "**Not judged:**" if report is None else "**The run did not finish cleanly:**"
+        lines += [heading, "", "```", record.get("error") or "no report was written", "```", ""]
     if report is None:
-        lines += ["**Not judged:**", "", "```", record.get("error") or "no report was written", "```", ""]
         return "\n".join(lines), counts
     canonical = Canonical(record.get("base_url"), documented["base_url"])
     s = report["summary"]
