@@ -85,7 +85,7 @@ def record(session: nox.Session) -> None:
 def lint(session: nox.Session) -> None:
     """ruff over the package, the tests and this file."""
     session.install("ruff")
-    session.run("ruff", "check", "conformance", "tests", "noxfile.py", "conftest.py")
+    session.run("ruff", "check", "conformance", "tests", "connectors/servers", "noxfile.py", "conftest.py")
 
 
 @nox.session
@@ -163,6 +163,24 @@ def bench(session: nox.Session) -> None:
     session.install(".", "schemathesis>=4,<5", "anthropic")
     cache = Path(session.cache_dir) / "bench"  # keeps the Prism install between runs
     session.run("python", "benchmarks/bench.py", "--cache", str(cache), *session.posargs)
+
+
+@nox.session(default=False)
+def foreign(session: nox.Session) -> None:
+    """Opt-in, needs Node.js 18+, npm and the npm and PyPI registries: judge servers nobody here wrote.
+
+    Prism (npm) mocking schemas/openapi.yaml, static and dynamic; LiteLLM's proxy and mitmproxy (PyPI,
+    each in a virtualenv of its own) in front of the reference server; `mock --replay
+    cassettes/reference`. Pins and launch code are in connectors/servers/; installs go to nox's cache
+    folder, reports to the session's tmp folder; docs/foreign-verdicts.md is regenerated.
+    `nox -s foreign -- --target prism-static` judges one target (`-- --help` lists the options).
+    """
+    session.install(".")
+    cache = Path(session.cache_dir) / "foreign"
+    reports = Path(session.create_tmp()) / "foreign-reports"
+    session.run("python", "connectors/servers/driver.py", "--cache", str(cache), "--reports", str(reports),
+                *session.posargs)
+    session.log(f"JSON reports: {reports}")
 
 
 @nox.session
