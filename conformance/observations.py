@@ -16,6 +16,7 @@ from .checks.server import (
     judge_model_body,
     judge_no_5xx,
     judge_request_id,
+    shows_content_type,
 )
 from .exchange import Exchange
 from .failures import Finding
@@ -56,7 +57,8 @@ class Observations:
             # The API never saw this request: its answer cannot show a rule about the API's own answers.
             self._new_notes.append(note(exchange, found))
         else:
-            self._judge(("SRV-200-CONTENT-TYPE",), judge_content_type(exchange))
+            if shows_content_type(status):
+                self._judge(("SRV-200-CONTENT-TYPE",), judge_content_type(exchange))
             self._judge(("SRV-REQUEST-ID",), judge_request_id(exchange))
             if status >= 400:
                 self._judge(("SRV-ERROR-ENVELOPE", "SRV-ERROR-STATUS-TYPE"), judge_error_envelope(exchange))

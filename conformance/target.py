@@ -92,6 +92,8 @@ class Target:
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise ValueError(f"base URL {self.base_url!r} is not an http(s) URL (e.g. http://127.0.0.1:4010)")
         self._prefix = parts.path
+        # A request names the origin and the whole target, prefix included: its URL is what was sent.
+        self._origin = f"{parts.scheme}://{parts.netloc}"
         if self.auth_form is None:
             self.auth_form = CONTRACT_AUTH[self.contract]
         register_secret(self.api_key)
@@ -140,7 +142,7 @@ class Target:
     ) -> Exchange:
         """Send one request with the exact request target ``raw_target`` (relative to the base URL)."""
         target = self._prefix + raw_target
-        request = Request.make(method, self.base_url, target, headers, body)
+        request = Request.make(method, self._origin, target, headers, body)
         superseded: list[Response] = []
         while True:
             response = self._send_once(request)
@@ -164,7 +166,7 @@ class Target:
         try:
             http_request = self.client.build_request(
                 request.method,
-                httpx.URL(self.base_url + "/"),
+                httpx.URL(self._origin + "/"),
                 headers=dict(request.headers),
                 content=request.body or None,
                 extensions={"target": request.target.encode("ascii")},

@@ -1,6 +1,7 @@
 """Defects of the suite found by judging foreign servers (docs/foreign-verdicts.md), reproduced on
-small stand-alone doubles. Each is a strict xfail: the fix in the suite turns it into a pass, and
-then the marker has to go."""
+small stand-alone doubles, and fixed: a mock that answers every id with a made-up model (Prism) is not
+blamed for its path handling; a reproduction under a base path names the request sent; a redirect is
+not judged as a JSON response."""
 
 from __future__ import annotations
 
@@ -31,12 +32,6 @@ def served(request: pytest.FixtureRequest) -> Iterator[str]:
         yield server.url
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="suite false alarm: SRV-PATH-ENCODING blames path handling for a mock that answers every id "
-    "with a made-up model (Prism); that fault is SRV-404's (and SRV-ID-ROUNDTRIP's), see "
-    "docs/foreign-verdicts.md, prism-static and prism-dynamic",
-)
 @pytest.mark.parametrize("served", [static_mock, dynamic_mock], ids=["static", "dynamic"], indirect=True)
 def test_a_mock_that_answers_every_id_keeps_percent_encoded_slashes_in_the_id(
     served: str, tmp_path: Path
@@ -56,11 +51,6 @@ def test_a_mock_that_answers_every_id_keeps_percent_encoded_slashes_in_the_id(
     assert outcomes(report)["SRV-PATH-ENCODING"] == "passed", output
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="suite defect: a reproduction repeats the base URL's path (/gw/gw/v1/models/...), so it asks "
-    "another resource than the suite did; see docs/foreign-verdicts.md, litellm-passthrough",
-)
 def test_a_reproduction_under_a_base_path_names_the_request_sent(tmp_path: Path) -> None:
     app = mounted(create_app(api_keys=[REFERENCE_KEY], permissive=True), "/gw")
     with ReferenceServer(app=app) as server:
@@ -79,11 +69,6 @@ def test_a_reproduction_under_a_base_path_names_the_request_sent(tmp_path: Path)
     assert f"{server.url}/gw/v1/models/conformance-no-such-model" in result["reproduction"], result
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="suite false alarm: SRV-200-CONTENT-TYPE judges a redirect with no body as a JSON response "
-    "(the statement covers 200s and errors); see docs/foreign-verdicts.md, litellm-native",
-)
 def test_a_redirect_without_a_body_is_not_a_json_response(tmp_path: Path) -> None:
     app = redirecting_slash(create_app(api_keys=[REFERENCE_KEY]))
     with ReferenceServer(app=app) as server:

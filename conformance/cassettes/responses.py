@@ -16,6 +16,7 @@ from ..checks.server import (
     judge_error_envelope,
     judge_model_body,
     judge_request_id,
+    shows_content_type,
 )
 from ..exchange import NOT_JSON, Exchange, Response
 from ..failures import Finding
@@ -48,7 +49,8 @@ def judge_response(exchange: Exchange, segment: str | None) -> Judged:
     # An edge proxy's own page says nothing of the API's answers: the caller notes it instead.
     own = intermediary(response) is None
     if own:
-        judged["SRV-200-CONTENT-TYPE"] = judge_content_type(exchange)
+        if shows_content_type(response.status):
+            judged["SRV-200-CONTENT-TYPE"] = judge_content_type(exchange)
         judged["SRV-REQUEST-ID"] = _request_id(exchange)
     if own and response.status >= 400:
         findings = judge_error_envelope(exchange)

@@ -25,6 +25,7 @@ __all__ = [
     "judge_no_5xx",
     "judge_request_id",
     "raise_findings",
+    "shows_content_type",
 ]
 
 # HTTP status -> error.type, from the API's errors table. Statuses not listed are not judged here:
@@ -139,8 +140,12 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
 
 
 def judge_content_type(exchange: Exchange) -> list[Finding]:
-    """SRV-200-CONTENT-TYPE: every JSON response is ``application/json`` (parameters allowed)."""
-    if exchange.request.method == "HEAD" or exchange.response.status in (204, 304):
+    """SRV-200-CONTENT-TYPE: every JSON response (a 200 or an error) is ``application/json``.
+
+    Parameters such as charset are allowed. A redirect, a 204 or a 304 is no JSON response: it has
+    no content type to judge.
+    """
+    if exchange.request.method == "HEAD" or not shows_content_type(exchange.response.status):
         return []
     value = exchange.response.header("content-type")
     media_type = (value or "").split(";", 1)[0].strip().lower()
@@ -156,6 +161,11 @@ def judge_content_type(exchange: Exchange) -> list[Finding]:
             exchange=exchange,
         )
     ]
+
+
+def shows_content_type(status: int) -> bool:
+    """Whether an answer of ``status`` is one SRV-200-CONTENT-TYPE speaks of: a 200 or an error."""
+    return status == 200 or status >= 400
 
 
 def judge_no_5xx(exchange: Exchange) -> list[Finding]:

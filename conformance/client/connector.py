@@ -22,7 +22,16 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import IO, Any
 
-from .protocol import Answer, Call, CallTimedOut, HarnessError, call_deadline, parse_answer, parse_hello
+from .protocol import (
+    Answer,
+    Call,
+    CallTimedOut,
+    HarnessError,
+    call_deadline,
+    hello_takes_betas,
+    parse_answer,
+    parse_hello,
+)
 
 __all__ = ["Connector", "ConnectorMissing", "ConnectorUnavailable"]
 
@@ -61,6 +70,7 @@ class Connector:
         self._stderr: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 - closed in close()
         self.name = ""
         self.version = ""
+        self.takes_betas = True
         self.starts = 0
 
     def describe(self) -> str:
@@ -76,6 +86,7 @@ class Connector:
         try:
             answer = self._ask({"op": "hello", "protocol": 1}, self._hello_timeout)
             self.name, self.version = parse_hello(answer)
+            self.takes_betas = hello_takes_betas(answer)
         except HarnessError as exc:
             self._end()
             raise ConnectorUnavailable(f"{self.command}: {exc}") from None

@@ -56,6 +56,7 @@ class InProcess:
         self.spec = spec or type(client).__qualname__
         self.name = str(getattr(client, "name", None) or self.spec)
         self.version = str(getattr(client, "version", None) or "unknown")
+        self.takes_betas = bool(getattr(client, "takes_betas", True))
 
     def describe(self) -> str:
         return f"python: {self.spec}"

@@ -24,6 +24,7 @@ __all__ = [
     "Kind",
     "Model",
     "call_deadline",
+    "hello_takes_betas",
     "parse_answer",
     "parse_hello",
 ]
@@ -116,10 +117,15 @@ Answer = Model | Failure
 
 
 class Driver(Protocol):
-    """A client under test as the suite drives it: a connector process or an in-process client."""
+    """A client under test as the suite drives it: a connector process or an in-process client.
+
+    ``takes_betas`` is False for a call that has no betas parameter (the non-beta
+    ``client.models.retrieve``): the CLI-BETAS cases that give betas do not apply to it.
+    """
 
     name: str
     version: str
+    takes_betas: bool
 
     def answer(self, call: Call) -> Answer:
         """The client's answer to ``call``; :class:`HarnessError` when it cannot give one."""
@@ -176,7 +182,14 @@ def parse_hello(data: Any) -> tuple[str, str]:
     name, version = data.get("name"), data.get("version")
     if not isinstance(name, str) or not isinstance(version, str):
         raise HarnessError(f"hello must name the client: string name and version, got {_short(data)}")
+    if not isinstance(data.get("betas", True), bool):
+        raise HarnessError(f'hello\'s "betas" must be true or false, got {_short(data["betas"])}')
     return name, version
+
+
+def hello_takes_betas(data: dict[str, Any]) -> bool:
+    """Whether the client's call takes betas: hello's optional ``"betas"`` (true when left out)."""
+    return bool(data.get("betas", True))
 
 
 def _short(value: Any, limit: int = 200) -> str:

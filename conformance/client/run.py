@@ -90,7 +90,15 @@ class ClientRun:
         return Outcome(call, script, answer, requests, live.prefix, stray, elapsed)
 
     def describe(self) -> dict[str, Any]:
-        return {"name": self.driver.name, "version": self.driver.version, "driven_by": self.driver.describe()}
+        driver = self.driver
+        described: dict[str, Any] = {
+            "name": driver.name,
+            "version": driver.version,
+            "driven_by": driver.describe(),
+        }
+        if not driver.takes_betas:
+            described["takes_betas"] = False
+        return described
 
 
 def _asked_delays(script: Script, max_retries: int) -> float:

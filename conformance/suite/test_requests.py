@@ -28,8 +28,8 @@ _LEAN_METHODS = ("POST", "DELETE")
 
 
 @requirement("SRV-404")
-def test_an_unknown_id_gets_404_not_found_error(conformance_target: Target) -> None:
-    check_error(conformance_target.retrieve(UNKNOWN_ID), "SRV-404", 404, "not_found_error")
+def test_an_unknown_id_gets_404_not_found_error(conformance_run: ServerRun) -> None:
+    check_error(conformance_run.retrieve_shared(UNKNOWN_ID), "SRV-404", 404, "not_found_error")
 
 
 @requirement("SRV-LONG-ID")

@@ -28,14 +28,16 @@ __all__ = ["aiohttp_beta_retrieve", "async_beta_retrieve", "models_retrieve"]
 
 
 def _no_betas(call: str) -> dict[str, Any]:
-    # The call has no betas parameter: say so instead of dropping them unseen (CLI-BETAS then
-    # reports that no request was sent, with this message).
+    # The call has no betas parameter (``takes_betas = False`` says so, and the suite gives it none):
+    # should betas come all the same, refuse them rather than send the call without them.
     message = f"{call} has no betas parameter (anthropic {anthropic.__version__}); nothing was sent"
     return {"ok": False, "error": {"kind": "invalid_argument", "message": message}}
 
 
 class ModelsRetrieve:
     """``Anthropic(...).models.retrieve(model_id)``: the non-beta resource; it takes no betas."""
+
+    takes_betas = False
 
     def __init__(self) -> None:
         self.name = "anthropic client.models.retrieve (Python SDK, in-process)"

@@ -29,8 +29,8 @@ function failureOf(error) {
 }
 
 async function retrieve(request) {
-  // The call takes { workspace_id } and no betas (src/resources/models.ts): say so instead of
-  // dropping them unseen; CLI-BETAS then reports that no request was sent, with this message.
+  // The call takes { workspace_id } and no betas (src/resources/models.ts); hello says so, and a
+  // call with betas, should one come, is refused rather than sent without them.
   if (request.betas !== null) {
     return failure('invalid_argument', { message: `client.models.retrieve has no betas parameter (@anthropic-ai/sdk ${VERSION}); nothing was sent` });
   }
@@ -47,4 +47,9 @@ async function retrieve(request) {
   }
 }
 
-await serve({ name: '@anthropic-ai/sdk client.models.retrieve (TypeScript SDK)', version: VERSION, retrieve });
+await serve({
+  name: '@anthropic-ai/sdk client.models.retrieve (TypeScript SDK)',
+  version: VERSION,
+  takesBetas: false,
+  retrieve,
+});

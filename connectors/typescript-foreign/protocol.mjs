@@ -9,7 +9,8 @@ export function failure(kind, fields = {}) {
   return { ok: false, error: { kind, status: null, type: null, message: null, request_id: null, ...fields } };
 }
 
-// `client` is { name, version, retrieve(request) -> Promise<answer> }.
+// `client` is { name, version, retrieve(request) -> Promise<answer> } and, for a call that has no
+// betas parameter, takesBetas: false (said in hello, so that CLI-BETAS skips the cases with betas).
 export async function serve(client) {
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
   for await (const line of lines) {
@@ -17,7 +18,10 @@ export async function serve(client) {
     const request = JSON.parse(line);
     if (request.op === 'stop') break;
     let answer;
-    if (request.op === 'hello') answer = { ok: true, name: client.name, version: client.version, protocol: 1 };
+    if (request.op === 'hello') {
+      answer = { ok: true, name: client.name, version: client.version, protocol: 1 };
+      if (client.takesBetas === false) answer.betas = false;
+    }
     else if (request.op === 'retrieve') answer = await client.retrieve(request);
     else answer = failure('other', { message: `unknown op ${JSON.stringify(request.op)}` });
     process.stdout.write(JSON.stringify(answer) + '\n');
