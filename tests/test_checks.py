@@ -17,6 +17,7 @@ from conformance.checks import (
     judge_request_id,
 )
 from conformance.exchange import Exchange, Request, Response, curl, register_secret
+from conformance.failures import Blocked
 
 JSON = {"content-type": "application/json", "request-id": "req_0123456789abcdef"}
 LATER = {**SEED_EXAMPLE, "lifecycle": "active", "line": "opus", "deprecated_at": None, "retires_at": None}
@@ -151,6 +152,16 @@ def test_check_error_names_the_asking_requirement() -> None:
         check_error(exchange(200, SEED_EXAMPLE), "SRV-404", 404, "not_found_error")
     assert excinfo.value.requirement_id == "SRV-404"
     check_error(exchange(404, error(404, "not_found_error")), "SRV-404", 404, "not_found_error")
+
+
+def test_a_right_status_without_an_error_envelope_is_left_to_srv_error_envelope() -> None:
+    # Seen on LiteLLM's FastAPI answers: a 404 {"detail": ...} is one fault, the envelope's.
+    detail = exchange(404, {"detail": "Not Found"})
+    with pytest.raises(Blocked, match="SRV-ERROR-ENVELOPE"):
+        check_error(detail, "SRV-404", 404, "not_found_error")
+    assert set(ids(judge_exchange(detail))) == {"SRV-ERROR-ENVELOPE"}
+    with pytest.raises(ConformanceFailure, match=r"got HTTP 400: .*detail"):
+        check_error(exchange(400, {"detail": "no key"}), "SRV-AUTH-MISSING", 401, "authentication_error")
 
 
 def test_a_failure_message_quotes_the_requirement_and_shows_path_values_and_reproduction() -> None:
