@@ -45,6 +45,7 @@ class Interaction:
     exchange: Exchange
     request_headers_recorded: bool
     request_body_recorded: bool
+    recorded_at: Any = None  # Ruby VCR / R vcr: when it was recorded, as the file has it (text or a date)
 
     def describe(self) -> str:
         request = self.exchange.request
@@ -170,7 +171,8 @@ def _interaction(index: int, entry: Any, default_contract: str) -> Interaction:
     exchange = Exchange(
         exchange_request, Response.make(status, response_headers, response_body), contract=contract
     )
-    return Interaction(index, exchange, request.get("headers") is not None, request_body is not None)
+    headers_recorded = request.get("headers") is not None
+    return Interaction(index, exchange, headers_recorded, request_body is not None, entry.get("recorded_at"))
 
 
 def _status(response: Mapping[str, Any]) -> int:
