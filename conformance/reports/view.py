@@ -172,7 +172,7 @@ def run_fields(report: dict[str, Any]) -> list[tuple[str, str]]:
         elif report.get(key) is not None:
             fields.append((_label(key), text(report[key])))
     for key, value in report.items():
-        if key not in _TOP_LEVEL_ORDER and key not in ("results", "summary") and value is not None:
+        if key not in _TOP_LEVEL_ORDER and key not in ("results", "summary", "drift") and value is not None:
             fields.append((_label(key), text(value)))
     return fields
 
