@@ -24,6 +24,7 @@ from .drift_recordings import (
     WORKSPACE_ID,
     conformant_recording,
     drifting_recording,
+    error,
     page,
     ruby_vcr,
     vcrpy,
@@ -287,3 +288,18 @@ def test_hostile_values_cannot_break_the_markdown_or_the_html(
     _, out, _ = drift(capsys, str(path), "--json")
     page = render_html({"role": "server", "results": [], "drift": json.loads(out)})
     assert "<img" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+def test_a_body_nested_beyond_what_json_parses_is_no_crash(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    deep = "[" * 100_000
+    path = write_vcrpy(
+        tmp_path / "deep.yaml",
+        [
+            vcrpy("/v1/models/m", 404, deep),
+            vcrpy("/v1/models/m", 200, deep),
+            vcrpy("/v1/models/m", 429, error("x")),
+        ],
+    )
+    assert ("error_type", "x", None) in items(capsys, str(path))

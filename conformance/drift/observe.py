@@ -81,11 +81,16 @@ _WALKED: OrderedDict[BodyKey, Counted] = OrderedDict()
 _WALKED_MAX = 128
 
 
-def _walk(response: Response, contract: str) -> Counted:
+def _parsed(response: Response) -> Any:
+    """The body as JSON, or None; a body nested beyond what json can parse is nothing to look into."""
     try:
-        parsed = response.json
-    except RecursionError:  # nested beyond what json can parse: nothing to walk
-        return ()
+        return response.json
+    except RecursionError:
+        return None
+
+
+def _walk(response: Response, contract: str) -> Counted:
+    parsed = _parsed(response)
     if not isinstance(parsed, dict):
         return ()
     found = _page(parsed, contract) if _is_page(parsed) else _model(parsed, contract)
@@ -117,7 +122,7 @@ def _betas(exchange: Exchange) -> list[Seen]:
 
 
 def _error_type(exchange: Exchange) -> list[Seen]:
-    body = exchange.response.json
+    body = _parsed(exchange.response)
     error = body.get("error") if isinstance(body, dict) else None
     error_type = error.get("type") if isinstance(error, dict) else None
     if not isinstance(error_type, str) or error_type in known.error_types():
