@@ -257,6 +257,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cassettes_cli.add_arguments(check)
     check.set_defaults(func=cassettes_cli.run)
+
+    from .drift import cli as drift_cli
+
+    drift = commands.add_parser(
+        "drift",
+        help="list what recorded traffic shows that the contract does not describe",
+        description="List the model fields, enum values, betas, error types and response headers that "
+        "cassettes or the suite's JSON reports show and the contract does not describe.",
+        epilog="exit status: 0, or 1 with --fail-on-drift when drift was found; 2 usage error",
+    )
+    drift_cli.add_arguments(drift)
+    drift.set_defaults(func=drift_cli.run)
     return parser
 
 

@@ -20,6 +20,7 @@ import pytest
 
 from . import registry
 from .baseline import BaselineError, load_baseline, write_baseline
+from .drift.collect import Drift, DriftObserver
 from .failures import Blocked, ConformanceFailure
 from .launch import EXIT_UNREACHABLE, EXIT_USAGE
 from .results import SHARED_REQUESTS, ItemResult, Results, item_from_exception
@@ -39,6 +40,8 @@ SETTINGS = pytest.StashKey[Settings]()
 CONTEXT = pytest.StashKey[dict[str, Any]]()
 SENT = pytest.StashKey[int]()
 SERVER_REQUESTS = pytest.StashKey[list[int]]()  # requests the server suite sent, counted from the reports
+DRIFT = pytest.StashKey[Drift]()  # what the run's traffic showed beyond the contract, from the reports
+DRIFT_OBSERVER = pytest.StashKey[DriftObserver]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -58,6 +61,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[RESULTS] = Results("server")
     config.stash[CONTEXT] = {}
     config.stash[SERVER_REQUESTS] = [0]
+    config.stash[DRIFT] = Drift()
     config.pluginmanager.register(_Collector(config), "conformance-collector")
     if config.pluginmanager.hasplugin("xdist") and not hasattr(config, "workerinput"):
         config.pluginmanager.register(_ShareSeedWithWorkers(config), "conformance-xdist-seed")
@@ -130,8 +134,9 @@ def conformance_settings(pytestconfig: pytest.Config) -> Settings:
 @pytest.fixture(scope="session")
 def conformance_run(pytestconfig: pytest.Config, conformance_settings: Settings) -> Iterator[ServerRun]:
     """The server under test, reached and its models discovered; the reference server if none was given."""
+    drift = pytestconfig.stash[DRIFT_OBSERVER] = DriftObserver(conformance_settings.contract)
     try:
-        run = start(conformance_settings)
+        run = start(conformance_settings, observers=[drift])
     except TargetUnreachable as exc:
         pytest.exit(f"models-conformance: cannot reach the target: {exc}", returncode=EXIT_UNREACHABLE)
     except (KeyRejected, ValueError) as exc:
@@ -226,6 +231,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
                 "sender": sender,
             }
             payload["context"] = _run_context(run)
+        drift = config.stash[DRIFT_OBSERVER].drain() if DRIFT_OBSERVER in config.stash else None
+        if drift is not None:
+            payload["drift"] = drift
     if payload:
         report.conformance_payload = payload  # type: ignore[attr-defined]
     return report
@@ -250,6 +258,8 @@ class _Collector:
             results.count_requests(observed["sender"], observed["requests"])
             self.config.stash[SERVER_REQUESTS][0] += observed["requests"]
             self.config.stash[CONTEXT].update(payload["context"])
+        if "drift" in payload:
+            self.config.stash[DRIFT].merge(payload["drift"])
 
 
 def _run_context(run: ServerRun) -> dict[str, Any]:
@@ -319,6 +329,16 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
             f"requests sent: {_requests_sent(config)}{budget}{set_up}{throttled}; seed {settings.seed} "
             f"(reproduce with --conformance-seed {settings.seed})"
         )
+    drift = config.stash[DRIFT]
+    if drift.found:
+        from .drift.render import summary_lines
+
+        if settings is not None:
+            drift.contract = settings.contract
+
+        terminalreporter.section("conformance: drift")
+        for line in summary_lines(drift.as_dict()):
+            terminalreporter.write_line(line)
 
 
 @pytest.hookimpl(trylast=True)
@@ -361,6 +381,10 @@ def _write_outputs(results: Results, settings: Settings, config: pytest.Config) 
     }
     if results.baseline is not None:
         report_context["baseline"] = results.baseline.path
+    drift = config.stash[DRIFT]
+    if drift.exchanges:
+        drift.contract = settings.contract
+        report_context["drift"] = drift.as_dict()
     if settings.report_json:
         results.write_json(settings.report_json, **report_context)
     step_summary = os.environ.get("GITHUB_STEP_SUMMARY")

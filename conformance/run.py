@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import random
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -86,20 +87,24 @@ class ServerRun:
         )
 
 
-def start(settings: Settings) -> ServerRun:
+def start(settings: Settings, observers: Sequence[Callable[[Exchange, bool], None]] = ()) -> ServerRun:
     """Start the reference server when no target is given, reach the target, discover its models.
+
+    ``observers`` see every exchange from the first one on, discovery included.
 
     Raises :class:`TargetUnreachable` (nothing answers) or :class:`KeyRejected` (the key is refused).
     """
     stack = contextlib.ExitStack()
     try:
-        return _start(settings, stack)
+        return _start(settings, stack, observers)
     except BaseException:
         stack.close()
         raise
 
 
-def _start(settings: Settings, stack: contextlib.ExitStack) -> ServerRun:
+def _start(
+    settings: Settings, stack: contextlib.ExitStack, observers: Sequence[Callable[[Exchange, bool], None]]
+) -> ServerRun:
     base_url = settings.base_url
     aliases = settings.aliases
     api_key = settings.api_key
@@ -119,6 +124,7 @@ def _start(settings: Settings, stack: contextlib.ExitStack) -> ServerRun:
         max_requests=settings.max_requests,
         rate=settings.rate,
         max_throttle_wait=settings.max_throttle_wait,
+        observers=list(observers),
     )
     stack.callback(target.close)
     observations = Observations()

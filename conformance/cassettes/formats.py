@@ -50,7 +50,7 @@ class Interaction:
     exchange: Exchange
     request_headers_recorded: bool
     request_body_recorded: bool
-    recorded_at: str | None = None  # Ruby VCR and R vcr write one per interaction; vcrpy none
+    recorded_at: Any = None  # Ruby VCR / R vcr: when it was recorded, as the file has it (text or a date)
 
     def describe(self) -> str:
         request = self.exchange.request
@@ -182,10 +182,8 @@ def _interaction(index: int, entry: Any, default_contract: str) -> Interaction:
     exchange = Exchange(
         exchange_request, Response.make(status, response_headers, response_body), contract=contract
     )
-    recorded_at = None if entry.get("recorded_at") is None else str(entry["recorded_at"])
-    return Interaction(
-        index, exchange, request.get("headers") is not None, request_body is not None, recorded_at
-    )
+    headers_recorded = request.get("headers") is not None
+    return Interaction(index, exchange, headers_recorded, request_body is not None, entry.get("recorded_at"))
 
 
 def _status(response: Mapping[str, Any]) -> int:

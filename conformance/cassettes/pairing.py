@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from .formats import Interaction
@@ -139,9 +140,14 @@ def _betas(header: str | None) -> frozenset[str]:
     return frozenset(value.strip() for value in (header or "").split(",") if value.strip())
 
 
-def _time(value: str | None) -> dt.datetime | None:
-    """An HTTP date (``Date``, Ruby VCR's ``recorded_at``) or an ISO date-time (R vcr's), as UTC."""
-    if value is None or is_placeholder(value) or ":" not in value:
+def _time(value: Any) -> dt.datetime | None:
+    """An HTTP date (``Date``, Ruby VCR's ``recorded_at``) or an ISO date-time (R vcr's), as UTC.
+
+    YAML may have read a recorded_at already as a date-time; a date alone has no time of day.
+    """
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo is not None else value.replace(tzinfo=dt.timezone.utc)
+    if not isinstance(value, str) or is_placeholder(value) or ":" not in value:
         return None  # a day alone is too coarse to place an exchange within the window
     try:
         parsed = parsedate_to_datetime(value)

@@ -15,6 +15,7 @@ from html import escape
 from importlib import resources
 from typing import Any
 
+from ..drift import render as drift_render
 from . import view
 
 __all__ = ["render_html"]
@@ -212,6 +213,33 @@ def _notes(report: dict[str, Any]) -> str:
     )
 
 
+def _drift_table(rows: list[drift_render.Row], caption: str) -> str:
+    head = "".join(f'<th scope="col">{escape(column)}</th>' for column in drift_render.COLUMNS)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in row) + "</tr>" for row in rows
+    )
+    return (
+        f'<table class="drift"><caption>{escape(caption)}</caption><thead><tr>{head}</tr></thead>'
+        f"<tbody>{body}</tbody></table>"
+    )
+
+
+def _drift(report: dict[str, Any]) -> str:
+    """The drift section: what the run's traffic showed that the contract does not describe."""
+    drift = report.get("drift")
+    if not isinstance(drift, dict):
+        return ""
+    parts = ['<section id="drift"><h2>Drift</h2>', f"<p>{escape(drift_render.headline(drift))}</p>"]
+    rows = drift_render.drift_rows(drift)
+    if rows:
+        parts.append(_drift_table(rows, "Seen in the traffic, not described by the contract."))
+    beyond = drift_render.beyond_seed_rows(drift)
+    if beyond:
+        caption = "Beyond the seed (not drift): fields the schema describes from the official SDKs."
+        parts.append(_drift_table(beyond, caption))
+    return "".join(parts) + "</section>\n"
+
+
 def render_html(report: dict[str, Any]) -> str:
     """The report as one self-contained HTML page (inline CSS and script, no external assets)."""
     report = view.redacted(report)
@@ -235,7 +263,7 @@ def render_html(report: dict[str, Any]) -> str:
         f'<meta http-equiv="Content-Security-Policy" content="{escape(policy)}">\n'
         f"<title>{escape(title)}</title>\n<style>\n{_asset('report.css')}</style>\n</head>\n<body>\n"
         f"{_header(report)}\n<main>\n<h2>Requirements</h2>\n{_matrix(report, anchors)}\n{_notes(report)}"
-        f"<h2>Failures</h2>\n{details or '<p>No requirement failed.</p>'}\n</main>\n"
+        f"<h2>Failures</h2>\n{details or '<p>No requirement failed.</p>'}\n{_drift(report)}</main>\n"
         "<footer>A MUST failure fails the run; SHOULD and MAY failures are reported and never fail it. "
         "Reproductions leave credentials out: a real key is read from $ANTHROPIC_API_KEY.</footer>\n"
         f"<script>{script}</script>\n</body>\n</html>\n"

@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..drift import render as drift_render
 from . import view
 
-__all__ = ["render_markdown"]
+__all__ = ["drift_section", "render_markdown"]
 
 EMOJI = {"passed": "✅", "failed": "❌", "skipped": "⏭️", "expected-failure": "⚠️"}
 # Step summaries are limited in size: a requirement lists its first findings; the JSON has them all.
@@ -149,8 +150,38 @@ def render_markdown(report: dict[str, Any]) -> str:
         lines += ["## Failures", ""]
         for result in detailed:
             lines += _details(result)
+    if isinstance(report.get("drift"), dict):
+        lines += drift_section(report["drift"])
     lines.append(
         "A MUST failure fails the run; SHOULD and MAY failures are reported and never fail it. "
         "Reproductions leave credentials out: a real key is read from `$ANTHROPIC_API_KEY`."
     )
     return "\n".join(lines) + "\n"
+
+
+def _drift_table(rows: list[drift_render.Row]) -> list[str]:
+    # A pipe splits a table cell even inside a code span unless escaped (GFM); every other cell is text.
+    lines = ["| " + " | ".join(drift_render.COLUMNS) + " |", "|" + "---|" * len(drift_render.COLUMNS)]
+    for kind, item, contract, count, first, last, example, where in rows:
+        codes = [_code(item).replace("|", "\\|"), _code(_truncate(example)).replace("|", "\\|")]
+        texts = [_escape(cell) for cell in (kind, contract, count, first, last, where)]
+        lines.append("| " + " | ".join([texts[0], codes[0], *texts[1:5], codes[1], texts[5]]) + " |")
+    return lines
+
+
+def drift_section(drift: dict[str, Any]) -> list[str]:
+    """The drift (a report's ``drift`` object) as a Markdown section: a headline and two tables."""
+    lines = ["## Drift", "", _escape(drift_render.headline(drift)), ""]
+    rows = drift_render.drift_rows(drift)
+    if rows:
+        lines += [*_drift_table(rows), ""]
+    beyond = drift_render.beyond_seed_rows(drift)
+    if beyond:
+        lines += [
+            "Beyond the seed (not drift): fields the schema describes from the official SDKs, "
+            "not from the seed page.",
+            "",
+            *_drift_table(beyond),
+            "",
+        ]
+    return lines

@@ -45,7 +45,7 @@ _RESULT_FIELDS = frozenset(
 )
 _TOP_LEVEL_ORDER = ("tool", "role", "target", "contract", "seed", "requests_sent")
 # Top-level fields that have sections of their own rather than a line in the run header.
-_SECTIONS = frozenset({"results", "summary", "notes", "requests_by_requirement"})
+_SECTIONS = frozenset({"results", "summary", "notes", "requests_by_requirement", "drift"})
 _TARGET_LABELS = {
     "base_url": "target",
     "reference_server": "reference server",
