@@ -110,6 +110,9 @@ class Response:
             return _NotJson(f"the body is not UTF-8 ({exc.reason} at byte {exc.start})")
         except json.JSONDecodeError as exc:
             return _NotJson(f"{exc.msg} at line {exc.lineno} column {exc.colno}")
+        except RecursionError:
+            # Python's parser gives up on deep nesting ("[" * 100000): garbage, not a crash of the suite.
+            return _NotJson("it is nested deeper than a JSON parser follows")
 
     def body_excerpt(self, limit: int = 200) -> str:
         text = self.body[:limit].decode("utf-8", "replace")

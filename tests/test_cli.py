@@ -82,6 +82,7 @@ GARBAGE = {
     "html": (200, "text/html", b"<!DOCTYPE html><html><body>Welcome to nginx!</body></html>"),
     "truncated-json": (200, "application/json", b'{"id": "claude-opus-4-6", "created_at": "2026-02-'),
     "empty-200": (200, "application/json", b""),
+    "nested-too-deep": (200, "application/json", b"[" * 100_000),
 }
 
 
