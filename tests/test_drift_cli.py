@@ -218,7 +218,7 @@ def test_usage_errors_exit_2_and_say_what_is_allowed(
     assert "no such file or folder" in err and "give cassette files, JSON reports, or folders" in err
     (tmp_path / "empty").mkdir()
     code, _, err = drift(capsys, str(tmp_path / "empty"))
-    assert (code, "holds no *.yaml, *.yml, *.json file" in err) == (2, True)
+    assert (code, "holds no *.yaml or *.yml or *.json file" in err) == (2, True)
     (tmp_path / "junk.yaml").write_text("just: a mapping\n")
     code, _, err = drift(capsys, str(tmp_path / "junk.yaml"))
     assert code == 2 and "no file could be read" in err

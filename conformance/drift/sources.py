@@ -16,6 +16,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from ..cassettes.cli import expand_paths
 from ..cassettes.formats import CassetteError, load
 from .collect import Drift, DriftFormatError
 from .observe import iso_instant
@@ -54,22 +55,7 @@ class Source:
 def expand(paths: list[str]) -> tuple[list[tuple[Path, bool]], list[str]]:
     """The files to read (each with whether it was named itself, not found in a folder), and one
     usage problem per path that names none."""
-    files: list[tuple[Path, bool]] = []
-    problems: list[str] = []
-    for name in paths:
-        path = Path(name)
-        if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.suffix in SUFFIXES and p.is_file())
-            if not found:
-                problems.append(f"{name} holds no {', '.join('*' + s for s in SUFFIXES)} file")
-            files.extend((p, False) for p in found)
-        elif path.is_file():
-            files.append((path, True))
-        elif path.exists():
-            problems.append(f"{name} is neither a file nor a folder")
-        else:
-            problems.append(f"no such file or folder: {name}")
-    return files, problems
+    return expand_paths(paths, SUFFIXES)
 
 
 def read(path: Path, drift: Drift, default_contract: str, *, named: bool = True) -> Source:
