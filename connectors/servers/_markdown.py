@@ -13,23 +13,17 @@ MAX_FINDINGS = 3  # distinct findings shown per failure
 
 
 class Canonical:
-    """Rewrites the run's base URL into the document's, and undoes a base path the report doubled."""
+    """Rewrites the run's origin (its free port) into the document's."""
 
     def __init__(self, actual: str | None, documented: str) -> None:
         self.actual = actual
         self.documented = documented
-        self.doubled = False
 
     def __call__(self, text: str) -> str:
         if not self.actual:
             return text
-        parts = urlsplit(self.actual)
-        origin, prefix = f"{parts.scheme}://{parts.netloc}", parts.path.rstrip("/")
-        doc_parts = urlsplit(self.documented)
-        if prefix and origin + prefix + prefix + "/" in text:
-            self.doubled = True
-            text = text.replace(origin + prefix + prefix + "/", origin + prefix + "/")
-        return text.replace(origin, f"{doc_parts.scheme}://{doc_parts.netloc}")
+        parts, doc_parts = urlsplit(self.actual), urlsplit(self.documented)
+        return text.replace(f"{parts.scheme}://{parts.netloc}", f"{doc_parts.scheme}://{doc_parts.netloc}")
 
 
 def tool_version(report: dict[str, Any] | None) -> str:

@@ -43,6 +43,7 @@ def render(
     runs: list[tuple[dict[str, Any], dict[str, Any] | None]],
     judgments: dict[str, dict[str, dict[str, str]]],
     candidates: str,
+    defects: str = "",
 ) -> tuple[str, list[tuple[str, str]]]:
     """The document, and the (target, requirement) failures that have no judgment."""
     unjudged: list[tuple[str, str]] = []
@@ -89,7 +90,9 @@ def render(
         "makes on purpose or by its nature, e.g. a mock that checks no key), **suite false alarm** (this "
         "suite is wrong: the fix is proposed, and a strict xfail test in "
         "`tests/test_foreign_false_alarms.py` "
-        f"reproduces it), or **{NOT_JUDGED}** (a new failure, to be judged in judgments.yaml).",
+        f"reproduces it until it is fixed), or **{NOT_JUDGED}** (a new failure, to be judged in "
+        "judgments.yaml). The defects of this suite found here, and how each was fixed, are listed after "
+        "the summary.",
         "",
         "The reproductions are those of the reports, with the ports of the start commands below. Keys are "
         "never written: export the ones you started the target with (`$UPSTREAM_KEY`, `$GATEWAY_KEY`) and "
@@ -98,6 +101,8 @@ def render(
         "## Summary",
         "",
         *summary,
+        "",
+        defects.strip(),
         "",
         candidates.strip(),
         "",
@@ -161,18 +166,16 @@ def _target_section(
     lines.append("")
     for result, entry in failures:
         lines += failure(result, entry, canonical)
-    if canonical.doubled:
-        lines += [
-            "Note: the report's reproductions repeat the base URL's path "
-            f"(`{urlsplit(documented['base_url']).path}`"
-            " twice); they are corrected above. That is a defect of the suite's reproductions, not of the "
-            "target (see `tests/test_foreign_false_alarms.py`).",
-            "",
-        ]
-    for note in report.get("notes") or []:
-        lines.append(
-            f"- note: {canonical(note if isinstance(note, str) else json.dumps(note, ensure_ascii=False))}"
-        )
+    notes = report.get("notes") or []
+    for note in notes:
+        if isinstance(note, dict):
+            count = f" ({note['count']} answers)" if note.get("count", 1) > 1 else ""
+            text = f"{note.get('kind', 'note')}: {note.get('message', '')}{count}"
+        else:
+            text = str(note)
+        lines.append(f"- note: {canonical(text)}")
+    if notes:
+        lines.append("")
     failed_ids = {result["id"] for result, _ in failures}
     stale = sorted(set(judgments.get(name, {})) - {r["id"] for r, e in failures if e})
     if stale:
@@ -189,7 +192,8 @@ def _target_section(
 def write(reports: Path, judgments_path: Path, doc: Path) -> list[tuple[str, str]]:
     session, runs = load_runs(reports)
     candidates = (HERE / "candidates.md").read_text(encoding="utf-8")
-    text, unjudged = render(session, runs, load_judgments(judgments_path), candidates)
+    defects = (HERE / "suite-defects.md").read_text(encoding="utf-8")
+    text, unjudged = render(session, runs, load_judgments(judgments_path), candidates, defects)
     doc.parent.mkdir(parents=True, exist_ok=True)
     doc.write_text(text, encoding="utf-8")
     return unjudged
