@@ -47,7 +47,7 @@ def synthetic_reports(folder: Path) -> None:
     """Two targets: `gw` (judged, under a base path, with a requirement no registry has yet) and `down`."""
     folder.mkdir()
     run_url, doc_url = "http://127.0.0.1:39123/gw", "http://127.0.0.1:4000/gw"
-    curl = f'curl -sS -i --path-as-is -X GET {run_url}/gw/v1/models/x -H "x-api-key: $ANTHROPIC_API_KEY"'
+    curl = f'curl -sS -i --path-as-is -X GET {run_url}/v1/models/x -H "x-api-key: $ANTHROPIC_API_KEY"'
     results = [
         result("SRV-200-TYPE", "passed"),
         result(
@@ -65,7 +65,7 @@ def synthetic_reports(folder: Path) -> None:
         "role": "server",
         "requests_sent": 12,
         "results": results,
-        "notes": ["an intermediary answered 414"],
+        "notes": [{"kind": "intermediary", "message": "an intermediary answered GET with HTTP 414", "count": 2}],
         "summary": {"passed": 1, "failed": 3, "skipped": 0, "must_failed": 2},
     }
     documented = {
@@ -147,12 +147,11 @@ def test_the_document_merges_judgments_into_the_reports_verdicts(tmp_path: Path)
     assert "| SRV-404 | MUST | **failed** | target bug |" in text
     assert "**Judgment (target bug):** It answers every id with a model." in text
     assert "at `status`: expected `404`, received `200` (HTTP 200)" in text
-    # Reproductions use the document's port, with the base path the report doubled said once.
+    # Reproductions use the document's port, under the base path.
     assert "curl -sS -i --path-as-is -X GET http://127.0.0.1:4000/gw/v1/models/x" in text
-    assert "39123" not in text and "/gw/gw/" not in text
-    assert "repeat the base URL's path" in text
+    assert "39123" not in text
     assert "Stale judgments" in text and "SRV-200-TYPE (the requirement passed)" in text
-    assert "- note: an intermediary answered 414" in text
+    assert "- note: intermediary: an intermediary answered GET with HTTP 414 (2 answers)" in text
     assert "could not start the target: nothing answered within 2 s" in text
     assert "| [gw](#gw) | gw 1.2.3 | 2 | 3 | 1 | 0 | 0 | 2 |" in text
     assert "| [down](#down) | this project | not judged |" in text
