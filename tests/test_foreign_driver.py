@@ -65,7 +65,9 @@ def synthetic_reports(folder: Path) -> None:
         "role": "server",
         "requests_sent": 12,
         "results": results,
-        "notes": [{"kind": "intermediary", "message": "an intermediary answered GET with HTTP 414", "count": 2}],
+        "notes": [
+            {"kind": "intermediary", "message": "an intermediary answered GET with HTTP 414", "count": 2}
+        ],
         "summary": {"passed": 1, "failed": 3, "skipped": 0, "must_failed": 2},
     }
     documented = {
