@@ -1,9 +1,10 @@
 """Where the property phase's time per example goes, from the runs of ``_property.py``.
 
 Each repetition has a run of the suite with timers (``zones`` mode of conformance_bench_timing.py), a
-run answered from memory (``offline``: generation, the test's code, pytest), and the same with one
-example (the one-off set-up: strategy validation, hypothesis's Unicode tables). Values are
-microseconds per example, medians over the repetitions of values taken within each one.
+run answered from memory (``offline``: generation, the test's code, pytest), the same with one
+example (the one-off set-up: strategy validation, hypothesis's Unicode tables), and the floor's loop
+with and without generation's time between requests. Values are microseconds per example, medians
+over the repetitions of values taken within each one.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 
 from _results import median
 
-# (key, label) in the order of the table; the rows above the total add up to it.
+# (key, label) in the order of the table; the rows above the total add up to it ("of which" rows aside).
 ROWS = (
     ("generation", "generation: hypothesis's engine and the strategy, the test's own code, pytest"),
     (
@@ -22,6 +23,7 @@ ROWS = (
     ),
     ("target", "request: Target.send's own work (request and exchange objects, headers, bookkeeping)"),
     ("httpx", "request: httpx build_request and send (what the floor runs)"),
+    ("spacing", "  of which waiting longer for answers to spaced-out requests (paced loop minus the floor)"),
     ("judging", "judging every response (the run's observer: content type, request id, envelope)"),
     ("remainder", "the rest: running them together (caches, allocator), the timers themselves"),
     ("total", "the suite with timers, per example"),
@@ -39,9 +41,10 @@ def breakdown(
     offline: Sequence[dict[str, Any]],
     setup: Sequence[dict[str, Any]],
     zones: Sequence[dict[str, Any]],
+    paced: Sequence[dict[str, Any]],
 ) -> dict[str, Any]:
     reps: list[dict[str, float]] = []
-    for z, g, s in zip(zones, offline, setup, strict=True):
+    for z, g, s, r, p in zip(zones, offline, setup, raw, paced, strict=True):
         send, httpx, judging = (_per_example(z, key) for key in ("send", "httpx", "judging"))
         reps.append(
             {
@@ -49,6 +52,7 @@ def breakdown(
                 "setup": s["seconds"] * 1e6 / max(g["examples"], 1),
                 "target": send - httpx - judging,
                 "httpx": httpx,
+                "spacing": p["request_us"] - r["request_us"],
                 "judging": judging,
                 "remainder": z["us"] - g["us"] - send,
                 "total": z["us"],

@@ -27,15 +27,24 @@ def _nothing() -> None:
     return None
 
 
+def _spin(seconds: float) -> None:
+    """Keep this core busy for ``seconds``, as generating an example does (sleeping would idle it)."""
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        pass
+
+
 def raw_httpx_loop(
     base_url: str,
     requests: list[list[Any]],
     server_pid: int | None = None,
     brackets: tuple[Callable[[], object], Callable[[], object]] = (_nothing, _nothing),
+    gap_us: float = 0.0,
 ) -> dict[str, Any]:
     """The same GETs the suite sent, byte for byte, in a plain loop: no generation, no judging.
 
-    ``brackets`` are called just before and just after the loop (callgrind's switch, in _callgrind.py).
+    With ``gap_us``, the loop spins that long before each request, as the suite generates an example
+    before each one. ``brackets`` are called just before and just after the loop (callgrind's switch).
     """
     import httpx
 
@@ -48,13 +57,18 @@ def raw_httpx_loop(
         client.get(base_url + "/v1/models", headers=HEADERS)  # the connection is open before timing
         server_before = None if server_pid is None else process_cpu_seconds(server_pid)
         brackets[0]()
-        cpu, start = time.process_time(), time.perf_counter()
+        clock, inside = time.perf_counter, 0.0
+        cpu, start = time.process_time(), clock()
         for method, target, headers in prepared:
+            if gap_us:
+                _spin(gap_us / 1e6)
+            sent = clock()
             response = client.send(
                 client.build_request(method, url, headers=headers, extensions={"target": target})
             )
+            inside += clock() - sent
             statuses[response.status_code] += 1
-        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+        seconds, cpu = clock() - start, time.process_time() - cpu
         brackets[1]()
         server_after = None if server_pid is None else process_cpu_seconds(server_pid)
     count = len(prepared)
@@ -66,6 +80,7 @@ def raw_httpx_loop(
         "examples": count,
         "rate": count / seconds,
         "us": seconds / count * 1e6,
+        "request_us": inside / count * 1e6,
         "cpu_us": cpu / count * 1e6,
         "statuses": statuses,
     }
@@ -112,6 +127,7 @@ def property_phase(
     suite: list[dict[str, Any]] = []
     raw: list[dict[str, Any]] = []
     offline: list[dict[str, Any]] = []
+    paced: list[dict[str, Any]] = []
     setup: list[dict[str, Any]] = []
     zones: list[dict[str, Any]] = []
     alone: list[dict[str, Any]] = []
@@ -122,6 +138,8 @@ def property_phase(
         suite.append(suite_property_phase(base_url, examples, workdir, f"suite-{rep}"))
         raw.append(raw_httpx_loop(base_url, suite[-1]["requests"], server_pid))
         offline.append(suite_property_phase(base_url, examples, workdir, f"offline-{rep}", "offline"))
+        # The floor again, each request after as much busy time as generating an example took just now.
+        paced.append(raw_httpx_loop(base_url, suite[-1]["requests"], gap_us=offline[-1]["us"]))
         setup.append(suite_property_phase(base_url, 1, workdir, f"setup-{rep}", "offline"))
         zones.append(suite_property_phase(base_url, examples, workdir, f"zones-{rep}", "zones"))
         alone.append(hypothesis_alone(examples))
@@ -130,7 +148,8 @@ def property_phase(
                 peer.append({**schemathesis_positive(base_url, examples, workdir, rep), "rep": rep})
         log(
             f"property phase rep {rep + 1}/{repeat}: suite {suite[-1]['rate']:.0f}/s, raw httpx "
-            f"{raw[-1]['rate']:.0f}/s, generation (suite offline) {offline[-1]['rate']:.0f}/s, hypothesis "
+            f"{raw[-1]['rate']:.0f}/s, generation (suite offline) {offline[-1]['rate']:.0f}/s, raw httpx "
+            f"paced by generation {paced[-1]['rate']:.0f}/s, hypothesis "
             f"alone {alone[-1]['rate']:.0f}/s, schemathesis "
             + (f"{peer[-1]['rate']:.0f}/s" if peer and peer[-1]["rep"] == rep else "not measured")
         )
@@ -143,6 +162,14 @@ def property_phase(
         "suite_rates": [r["rate"] for r in suite],
         "raw_rates": [r["rate"] for r in raw],
         "offline_rates": [r["rate"] for r in offline],
+        "paced_rates": [r["rate"] for r in paced],
+        "paced": median_of(paced, "rate"),
+        # Spacing the requests out slows each round trip down (idle cores wake up late): the floor's
+        # request time, and the same requests' when they come one generation apart.
+        "request_us": median_of(raw, "request_us"),
+        "paced_request_us": median_of(paced, "request_us"),
+        "paced_bound": median_ratio(raw, paced, "rate"),
+        "of_paced": median_ratio(suite, paced, "rate"),
         "raw_statuses": dict(sorted(sum((r["statuses"] for r in raw), Counter()).items())),
         "hypothesis_rates": [r["rate"] for r in alone],
         "suite": median_of(suite, "rate"),
@@ -165,7 +192,7 @@ def property_phase(
             "offline_us": median_of(offline, "cpu_us"),
             "server_us": server_us,
         },
-        "breakdown": breakdown(suite, raw, offline, setup, zones),
+        "breakdown": breakdown(suite, raw, offline, setup, zones, paced),
     }
     if peer:
         result.update(
