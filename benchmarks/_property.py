@@ -169,6 +169,8 @@ def property_phase(
         "request_us": median_of(raw, "request_us"),
         "paced_request_us": median_of(paced, "request_us"),
         "paced_bound": median_ratio(raw, paced, "rate"),
+        "paced_bounds": [r["rate"] / p["rate"] for r, p in zip(raw, paced, strict=True)],
+        "vs_raw_runs": [r["rate"] / s["rate"] for r, s in zip(raw, suite, strict=True)],
         "of_paced": median_ratio(suite, paced, "rate"),
         "raw_statuses": dict(sorted(sum((r["statuses"] for r in raw), Counter()).items())),
         "hypothesis_rates": [r["rate"] for r in alone],
