@@ -6,12 +6,9 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from _common import CONTRACT, MODEL_PATH
+from _report_property import fmt_runs, header, render_callgrind, render_property, row
 
 Add = Callable[[str], None]
-
-
-def fmt_runs(values: Sequence[float], digits: int = 0) -> str:
-    return ", ".join(f"{value:.{digits}f}" for value in values)
 
 
 def render(results: dict[str, Any]) -> str:
@@ -30,15 +27,20 @@ def render(results: dict[str, Any]) -> str:
     _table(add, "Versions", "| | |", results["versions"].items())
     _table(add, "Targets", "| target | measured (median) | verdict |", results["targets"])
     errors: dict[str, str] = results["errors"]
+    # Why a measurement is missing: its error, or that --only left it out.
+    why = {**results.get("not_selected", {}), **errors}
     for section, title, body in SECTIONS:
         add(title)
         add("")
         if results.get(section) is None:
-            add(f"Not measured: {errors.get(section)}")
+            add(f"Not measured: {why.get(section)}")
             add("")
         else:
             body(add, results[section])
-    _render_walls(add, results.get("walls", {}), errors)
+        if section == "property":
+            _render_callgrind(add, results.get("callgrind"), why)
+    _render_walls(add, results.get("walls", {}), why)
+    _render_profiles(add, results.get("profiles"), why)
     if errors:
         add("## Errors")
         add("")
@@ -48,84 +50,13 @@ def render(results: dict[str, Any]) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-def _row(add: Add, cells: Iterable[object]) -> None:
-    add("| " + " | ".join(map(str, cells)) + " |")
-
-
-def _header(add: Add, header: str) -> None:
-    """A table's first line, as written, and the line under it."""
-    add(header)
-    add("|" + "---|" * header.count(" |"))
-
-
-def _table(add: Add, title: str, header: str, rows: Iterable[Sequence[object]]) -> None:
+def _table(add: Add, title: str, table_header: str, rows: Iterable[Sequence[object]]) -> None:
     """A section that is one table."""
     add(f"## {title}")
     add("")
-    _header(add, header)
-    for row in rows:
-        _row(add, row)
-    add("")
-
-
-def _render_property(add: Add, p: dict[str, Any]) -> None:
-    add(
-        "One reference server process (`python -m conformance.reference`), "
-        f"{p['examples_requested']} examples "
-        "per run, the same seed for every run. The suite is the real one (`models-conformance server "
-        "--base-url URL --examples N --seed S -- -k no_model_id`), timed around the test's call phase "
-        "(hypothesis generation, the request, the check, and the judging of every response by the "
-        "every-response observer). Schemathesis runs `schemas/openapi.yaml`, operation `models-retrieve` "
-        "only, `--phases fuzzing --mode positive --checks all --exclude-checks positive_data_acceptance "
-        "--workers 1`, timed by its own scenario clock (`elapsed_time` in its NDJSON report). The raw "
-        "httpx loop sends the very requests the suite sent (same request targets and headers, one "
-        "keep-alive connection) with no generation and no judging."
-    )
-    add("")
-    _header(add, "| runner | examples/s | ratio | runs |")
-    _row(
-        add,
-        [f"this suite ({p['suite_examples']} examples)", f"{p['suite']:.0f}", 1, fmt_runs(p["suite_rates"])],
-    )
-    if "schemathesis" in p:
-        _row(
-            add,
-            [
-                f"Schemathesis positive ({p['schemathesis_examples']} examples, "
-                f"{p['schemathesis_requests']} requests)",
-                f"{p['schemathesis']:.0f}",
-                f"suite is {p['vs_schemathesis']:.1f}x faster",
-                fmt_runs(p["schemathesis_rates"]),
-            ],
-        )
-    else:
-        add(f"| Schemathesis | not measured: {p['schemathesis_missing']} | | |")
-    _row(
-        add,
-        [
-            "raw httpx loop, same requests (the floor)",
-            f"{p['raw']:.0f}",
-            f"suite takes {p['vs_raw']:.2f}x the floor's time",
-            fmt_runs(p["raw_rates"]),
-        ],
-    )
-    add(
-        f"| hypothesis alone: the same strategy and settings, a test that does nothing | "
-        f"{p['hypothesis']:.0f} | | {fmt_runs(p['hypothesis_rates'])} |"
-    )
-    add("")
-    add(
-        f"Bound: one generation plus one bare request per example takes {p['bound']:.2f}x the floor's time; "
-        "no hypothesis-driven run can do better on this machine, before it judges a single response. "
-        f"The suite runs at {p['of_bound']:.0%} of that speed. Ratios are medians of per-repetition ratios."
-    )
-    add("")
-    add(f"Statuses of the replayed requests: {p['raw_statuses']}.")
-    if "schemathesis" in p:
-        add(
-            f"Schemathesis's own summary (last run): {p['schemathesis_summary']} "
-            f"(exit {p['schemathesis_exit']})."
-        )
+    header(add, table_header)
+    for cells in rows:
+        row(add, cells)
     add("")
 
 
@@ -137,7 +68,7 @@ def _render_load(add: Add, load: dict[str, Any]) -> None:
         "The load generator shares the machine's cores with the server."
     )
     add("")
-    _header(add, "| server | requests/s | p50 ms | p99 ms | non-2xx | runs (req/s) |")
+    header(add, "| server | requests/s | p50 ms | p99 ms | non-2xx | runs (req/s) |")
     ref = load["reference"]
     _load_row(add, "reference server (uvicorn + httptools)", ref)
     if "prism" in load:
@@ -160,7 +91,7 @@ def _render_load(add: Add, load: dict[str, Any]) -> None:
 
 
 def _load_row(add: Add, server: str, m: dict[str, Any]) -> None:
-    _row(
+    row(
         add,
         [
             server,
@@ -183,16 +114,16 @@ def _render_validation(add: Add, v: dict[str, Any]) -> None:
         "type, request id, error envelope or model body), for context."
     )
     add("")
-    _header(add, "| response | body bytes | validation µs | stock jsonschema µs | judging one exchange µs |")
-    for row in v["rows"]:
-        cells = (row["validate_us"], row["stock_us"], row["judge_us"])
-        _row(add, [row["response"], row["bytes"], *(f"{us:.1f}" for us in cells)])
+    header(add, "| response | body bytes | validation µs | stock jsonschema µs | judging one exchange µs |")
+    for case in v["rows"]:
+        cells = (case["validate_us"], case["stock_us"], case["judge_us"])
+        row(add, [case["response"], case["bytes"], *(f"{us:.1f}" for us in cells)])
     add("")
 
 
 # The measured sections: the key in the results, the heading, what renders them once measured.
 SECTIONS: tuple[tuple[str, str, Callable[[Add, dict[str, Any]], None]], ...] = (
-    ("property", "## 1. Property-based phase (SRV-NO-5XX), examples per second", _render_property),
+    ("property", "## 1. Property-based phase (SRV-NO-5XX), examples per second", render_property),
     ("load", "## 2. The reference server under concurrent load", _render_load),
     ("validation", "## 3. Schema validation per response", _render_validation),
 )
@@ -203,14 +134,15 @@ def _render_walls(add: Add, walls: dict[str, Any], errors: dict[str, str]) -> No
     add("")
     add("Wall time from process start to exit (the venv already exists), median of the runs.")
     add("")
-    _header(add, "| command | wall s | requests sent | runs (s) | exit | result |")
+    header(add, "| command | wall s | requests sent | runs (s) | exit | result |")
     for role in ("server", "client"):
         w = walls.get(role)
         if w is None:
-            add(f"| `models-conformance {role}` | not measured: {errors.get(role, 'skipped')} | | | | |")
+            reason = errors.get(f"cli:{role}", "skipped")
+            add(f"| `models-conformance {role}` | not measured: {reason} | | | | |")
         else:
             exits = ", ".join(map(str, w["exits"]))
-            _row(
+            row(
                 add,
                 [
                     f"`{w['command']}`",
@@ -221,4 +153,41 @@ def _render_walls(add: Add, walls: dict[str, Any], errors: dict[str, str]) -> No
                     w["summary"],
                 ],
             )
+    add("")
+
+
+def _render_callgrind(add: Add, counts: dict[str, Any] | None, errors: dict[str, str]) -> None:
+    add("### Instructions per example (callgrind)")
+    add("")
+    if counts is None:
+        reason = errors.get("callgrind", "run with --callgrind (needs valgrind and a C compiler)")
+        add(f"Not measured: {reason}")
+        add("")
+    else:
+        render_callgrind(add, counts)
+
+
+def _render_profiles(add: Add, rows: list[dict[str, Any]] | None, errors: dict[str, str]) -> None:
+    add("## 5. Requests and MUST coverage per profile")
+    add("")
+    if rows is None:
+        add(f"Not measured: {errors.get('profiles', 'skipped')}")
+        add("")
+        return
+    add(
+        "The embedded reference server, one run per profile and contract version, the bench's seed; read "
+        "from each run's JSON report: `requests_sent`, and the server MUST requirements that apply to "
+        "the contract (per the registry) whose outcome is passed or failed, not skipped."
+    )
+    add("")
+    header(add, "| command | requests sent | MUST judged | wall s | exit | MUST not judged |")
+    for r in rows:
+        budget = f" (budget {r['max_requests']})" if r["max_requests"] else ""
+        missing = "; ".join(f"{rid}: {why}" for rid, why in r["not_judged"].items()) or "none"
+        cells = [
+            f"`{r['command']}`",
+            f"{r['requests_sent']}{budget}",
+            f"{r['must_judged']} of {r['must_applying']}",
+        ]
+        row(add, [*cells, f"{r['wall']:.1f}", r["exit"], missing])
     add("")

@@ -15,12 +15,14 @@ What is measured (medians of several repetitions, interleaved so that drift hits
    no_model_id``, timed around the test's call phase by ``conformance_bench_timing.py``; versus
    Schemathesis (positive mode, its checks) on ``schemas/openapi.yaml`` with the same number of
    examples against the same server; versus a plain httpx loop sending the very requests the suite
-   sent, without generation or judging (the floor); and hypothesis alone, same strategy, a test that
-   does nothing (with the floor, the bound on any hypothesis-driven run).
+   sent, without generation or judging (the floor); and the suite's run answered from memory,
+   generation alone (with the floor, the bound on any hypothesis-driven run). Where the suite's time
+   per example goes (timers around its parts), and with ``--callgrind`` the same in instructions.
 2. The reference server under concurrent load (wrk when on PATH, else a bounded asyncio socket loop):
    requests/s, p50 and p99 latency; versus Prism serving ``schemas/openapi.yaml`` when Node is there.
 3. Schema validation per response (the validators the checks use, on the reference server's bodies).
 4. Wall time and requests sent of the default ``models-conformance server`` and ``client`` runs.
+5. Requests sent and MUST coverage of the ``default`` and ``live`` profiles, from their JSON reports.
 """
 
 from __future__ import annotations
@@ -41,14 +43,26 @@ from typing import Any
 # runs it as a script and without -P (PYTHONSAFEPATH), so say it here.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from _callgrind import callgrind_breakdown
 from _common import RESULTS, Unavailable, log
 from _load import server_load
 from _machine import load_average, machine, tool_versions
+from _profiles import profile_runs
 from _property import property_phase
 from _report import render
 from _results import targets
 from _runs import cli_wall
 from _validation import validation_cost
+
+SECTIONS = ("property", "callgrind", "load", "validation", "cli", "profiles")
+
+
+def _sections(text: str) -> frozenset[str]:
+    chosen = frozenset(part.strip() for part in text.split(",") if part.strip())
+    unknown = sorted(chosen - set(SECTIONS))
+    if unknown or not chosen:
+        raise argparse.ArgumentTypeError(f"got {text!r}; choose from {', '.join(SECTIONS)}")
+    return chosen
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -68,10 +82,28 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         default="--python anthropic",
         help="arguments of the `client` run (default: '--python anthropic', the official SDK in-process)",
     )
+    parser.add_argument(
+        "--callgrind",
+        action="store_true",
+        help="also count the property phase's instructions per example under valgrind's callgrind "
+        "(repeatable on a busy machine; needs valgrind and a C compiler; adds a few minutes)",
+    )
+    parser.add_argument(
+        "--callgrind-examples", type=int, default=200, help="examples of the callgrind runs (default 200)"
+    )
     parser.add_argument("--cache", type=Path, help="folder for the Prism install (default: a temporary one)")
-    parser.add_argument("--output", type=Path, default=RESULTS, help=f"the report (default {RESULTS})")
+    parser.add_argument(
+        "--only",
+        type=_sections,
+        help=f"comma-separated measurements to run, of {','.join(SECTIONS)} (default all); the report "
+        "is printed, and written only to --output",
+    )
+    parser.add_argument("--output", type=Path, help=f"the report (default {RESULTS}, none with --only)")
     args = parser.parse_args(argv)
-    if args.examples < 1 or args.repeat < 1 or args.load_repeat < 1 or args.cli_repeat < 1:
+    if args.output is None and args.only is None:
+        args.output = RESULTS
+    counts = (args.examples, args.repeat, args.load_repeat, args.cli_repeat, args.callgrind_examples)
+    if min(counts) < 1:
         parser.error("counts must be at least 1")
     if not 1 <= args.connections <= 256:
         parser.error("--connections must be from 1 to 256")
@@ -81,6 +113,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     from conformance.reference.server import spawn
+    from conformance.schemas import CONTRACTS
 
     started = time.perf_counter()
     results: dict[str, Any] = {
@@ -96,6 +129,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     def attempt(section: str, measure: Callable[[], Any]) -> Any:
         nonlocal failed
+        if args.only is not None and section.split(":")[0] not in args.only:
+            results.setdefault("not_selected", {})[section] = "not selected (--only)"
+            return None
         log(f"measuring: {section}")
         try:
             return measure()
@@ -113,8 +149,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         server = stack.enter_context(spawn())
         log(f"reference server at {server.url}")
         results["property"] = attempt(
-            "property", lambda: property_phase(server.url, args.examples, args.repeat, workdir)
+            "property",
+            lambda: property_phase(server.url, args.examples, args.repeat, workdir, server.process.pid),
         )
+        if args.callgrind or (args.only and "callgrind" in args.only):
+            results["callgrind"] = attempt(
+                "callgrind", lambda: callgrind_breakdown(server.url, args.callgrind_examples, workdir)
+            )
         results["load"] = attempt(
             "load",
             lambda: server_load(
@@ -131,17 +172,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="conformance-bench-cli-") as cli_dir:
         runs: list[tuple[str, list[str]]] = [("server", []), ("client", args.client_args.split())]
         for role, extra in runs:
-            measured = attempt(role, functools.partial(cli_wall, role, extra, args.cli_repeat, Path(cli_dir)))
+            measure = functools.partial(cli_wall, role, extra, args.cli_repeat, Path(cli_dir))
+            measured = attempt(f"cli:{role}", measure)
             if measured is not None:
                 walls[role] = measured
+    with tempfile.TemporaryDirectory(prefix="conformance-bench-profiles-") as profiles_dir:
+        results["profiles"] = attempt("profiles", lambda: profile_runs(Path(profiles_dir), CONTRACTS))
     results["load_after"] = load_average()
     results["total_seconds"] = time.perf_counter() - started
     results["targets"] = targets(results)
     report = render(results)
-    args.output.write_text(report, encoding="utf-8")
     print()
     print(report)
-    log(f"wrote {args.output}")
+    if args.output is not None:
+        args.output.write_text(report, encoding="utf-8")
+        log(f"wrote {args.output}")
     return 1 if failed else 0
 
 

@@ -6,6 +6,7 @@ suite's own folder, with its own ini file, no conftest of the user's, and this p
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -30,6 +31,8 @@ def run_suite(suite: Path, ini: Path, options: Sequence[str], extra: Sequence[st
     """
     import pytest
 
+    _hypothesis_storage()
+
     args = [
         str(suite),
         "--rootdir",
@@ -48,3 +51,20 @@ def run_suite(suite: Path, ini: Path, options: Sequence[str], extra: Sequence[st
         args += ["-p", "conformance.plugin"]
     code = int(pytest.main([*args, *extra]))
     return code if code in _KNOWN else EXIT_USAGE if code == 4 else code
+
+
+def _hypothesis_storage() -> None:
+    """Keep hypothesis's files in a per-user cache, unless HYPOTHESIS_STORAGE_DIRECTORY says where.
+
+    By default hypothesis writes them under ``./.hypothesis``: in a fresh directory (a CI checkout,
+    a new folder) each run computes its Unicode tables again inside the property phase (1.1 million
+    lookups, ~0.1 s, about as long as 100 examples take) and leaves the folder behind, as pytest's
+    cache would without ``-p no:cacheprovider``. Nothing else is stored: the example database is off.
+    """
+    if os.environ.get("HYPOTHESIS_STORAGE_DIRECTORY"):
+        return
+    try:
+        cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    except RuntimeError:  # no home directory to be found: hypothesis's own default stays
+        return
+    os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = str(Path(cache) / "models-api-conformance" / "hypothesis")

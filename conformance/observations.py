@@ -72,8 +72,10 @@ class Observations:
             self._judge(ids, judge_model_body(exchange))
 
     def _judge(self, requirement_ids: tuple[str, ...], findings: list[Finding]) -> None:
-        self.judged.update(requirement_ids)
-        self._new_judged.update(requirement_ids)
+        # Counter.update() costs as much as a judgement here (an ABC check per call); this runs per response.
+        for requirement_id in requirement_ids:
+            self.judged[requirement_id] += 1
+            self._new_judged[requirement_id] += 1
         for finding in findings:
             self.findings[finding.requirement_id].append(finding)
             self._new_findings.append(finding)

@@ -86,23 +86,60 @@ def _validator(name: str) -> Validator:
     return Draft202012Validator(load_schema(name), registry=_registry(), format_checker=_format_checker())
 
 
+# The validation keywords _holds decides itself; a schema with any other is left to jsonschema.
+_DECIDED = frozenset({"type", "const", "enum", "format", "minimum", "items", "required", "properties"})
+# jsonschema's Draft 2020-12 type checks for these names are exactly these isinstance tests.
+_PYTHON_TYPES: dict[str, type] = {"string": str, "object": dict, "array": list}
+Rules = tuple[tuple[str, Any], ...]
+# id(schema) -> (schema, its rules); holding the schema keeps its id from being reused.
+_RULES: dict[int, tuple[Any, Rules | None]] = {}
+
+
+def _rules(validator: Any, schema: Any) -> Rules | None:
+    """The validation keywords of ``schema`` (annotations dropped), or None when _holds cannot decide it.
+
+    Worked out once per schema object: the schemas are loaded once and every response walks them.
+    """
+    cached = _RULES.get(id(schema))
+    if cached is not None and cached[0] is schema:
+        return cached[1]
+    rules: Rules | None = None
+    if isinstance(schema, dict) and "$schema" not in schema and "prefixItems" not in schema:
+        found = [(key, value) for key, value in schema.items() if key in validator.VALIDATORS]
+        if all(key in _DECIDED for key, _ in found):
+            # "type" becomes a tuple of names, whether the schema wrote one name or a list of them.
+            rules = tuple(
+                (key, (tuple(value) if isinstance(value, list) else (value,)) if key == "type" else value)
+                for key, value in found
+            )
+    _RULES[id(schema)] = (schema, rules)
+    return rules
+
+
+def _is_type(validator: Any, instance: Any, name: str) -> bool:
+    python_type = _PYTHON_TYPES.get(name)
+    if python_type is not None:
+        return isinstance(instance, python_type)
+    return bool(validator.is_type(instance, name))
+
+
 def _holds(validator: Any, schema: Any, instance: Any) -> bool:
     """True only when jsonschema would find no error for ``instance`` under ``schema``; False: ask it.
 
-    Decides the keywords of the contract's leaf properties (type, const, enum, format, minimum, items)
-    the way jsonschema's 2020-12 keywords do, without a descent (a new validator and a resolver scope
-    per property, ~3.5 us each). Anything else, a nested object included, is left to jsonschema, so
-    every error is still found and worded by jsonschema itself.
+    Decides the keywords the contract's schemas use (type, const, enum, format, minimum, items,
+    required, properties) the way jsonschema's 2020-12 keywords do, without a descent (a new validator
+    and a resolver scope per property, ~3.5 us each). Anything else ($ref, additionalProperties, ...)
+    is left to jsonschema, so every error is still found and worded by jsonschema itself.
     """
-    if not isinstance(schema, dict) or "$schema" in schema:
+    rules = _rules(validator, schema)
+    if rules is None:
         return False
-    known = validator.VALIDATORS
-    for keyword, value in schema.items():
-        if keyword not in known:
-            continue  # an annotation (description, examples, $comment): jsonschema skips it too
+    for keyword, value in rules:
         if keyword == "type":
-            names = value if isinstance(value, list) else [value]
-            if not any(validator.is_type(instance, name) for name in names):
+            for name in value:
+                if _is_type(validator, instance, name):
+                    break
+            else:
                 return False
         elif keyword == "const":
             if not (isinstance(value, str) and instance == value):
@@ -117,14 +154,19 @@ def _holds(validator: Any, schema: Any, instance: Any) -> bool:
         elif keyword == "minimum":
             if validator.is_type(instance, "number") and instance < value:
                 return False
-        elif keyword == "items":
-            if "prefixItems" in schema:
-                return False
-            array = validator.is_type(instance, "array")
-            if array and not all(_holds(validator, value, item) for item in instance):
-                return False
-        else:
-            return False
+        elif isinstance(instance, list if keyword == "items" else dict):
+            # items, required, properties: each applies to its own type of instance only.
+            if keyword == "items":
+                if not all(_holds(validator, value, item) for item in instance):
+                    return False
+            elif keyword == "required":
+                for name in value:
+                    if name not in instance:
+                        return False
+            else:
+                for name, subschema in value.items():
+                    if name in instance and not _holds(validator, subschema, instance[name]):
+                        return False
     return True
 
 
@@ -173,14 +215,34 @@ def error_validator() -> Validator:
     return _validator("error.json")
 
 
+@functools.cache
+def _root_rules(name: str) -> dict[str, Any]:
+    """The root schema of file ``name`` without ``$schema`` and ``$id``.
+
+    They choose the dialect and the base URI: the validator already speaks Draft 2020-12, and a base
+    URI only matters to a ``$ref``, which :func:`_holds` leaves to jsonschema.
+    """
+    return {key: value for key, value in load_schema(name).items() if key not in ("$schema", "$id")}
+
+
+def _errors(name: str, body: Any) -> Iterator[ValidationError]:
+    validator = _checking_validator(name)
+    # Most bodies are valid, and every response of a run is judged: deciding that without jsonschema
+    # takes a third of the instructions for an error envelope (callgrind, benchmarks/RESULTS.md); any
+    # doubt, and jsonschema finds and words the errors as before.
+    if _holds(validator, _root_rules(name), body):
+        return iter(())
+    return validator.iter_errors(body)
+
+
 def model_errors(body: Any, contract: str) -> Iterator[ValidationError]:
     """What ``model_validator(contract).iter_errors(body)`` yields, in the same order, found faster."""
-    return _checking_validator(_MODEL_SCHEMAS[_checked(contract)]).iter_errors(body)
+    return _errors(_MODEL_SCHEMAS[_checked(contract)], body)
 
 
 def error_envelope_errors(body: Any) -> Iterator[ValidationError]:
     """What ``error_validator().iter_errors(body)`` yields, in the same order, found faster."""
-    return _checking_validator("error.json").iter_errors(body)
+    return _errors("error.json", body)
 
 
 def known_betas() -> tuple[str, ...]:

@@ -103,3 +103,22 @@ def test_a_target_that_answers_garbage_gets_precise_failures_not_a_crash(
     schema = next(r for r in report["results"] if r["id"] == "SRV-200-SCHEMA")
     assert "not a JSON document" in schema["message"]
     assert "did not finish" not in json.dumps(report)
+
+
+def test_a_run_leaves_no_hypothesis_folder_in_the_working_directory(tmp_path: Path) -> None:
+    home, work = tmp_path / "home", tmp_path / "work"
+    work.mkdir()
+    result = subprocess.run(
+        [sys.executable, "-m", "conformance", "server", "--examples", "5", "--", "-k", "no_model_id"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=work,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(home)},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert not (work / ".hypothesis").exists()
+    # Hypothesis's Unicode tables went to the per-user cache, where the next run finds them.
+    assert list(
+        (home / ".cache" / "models-api-conformance" / "hypothesis").glob("unicode_data/*/charmap.json.gz")
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -57,4 +58,21 @@ ENVELOPES = st.fixed_dictionaries(
 @settings(max_examples=300, deadline=None)
 @given(ENVELOPES | JSON_VALUES)
 def test_error_envelope_errors_are_the_stock_validators_errors(body: Any) -> None:
+    assert errors(schemas.error_envelope_errors(body)) == errors(schemas.error_validator().iter_errors(body))
+
+
+NESTED_CASES = [
+    {"type": "error", "error": {"type": "not_found_error", "message": "model: x"}, "request_id": "req_1"},
+    {"type": "error", "error": {"type": 404, "message": "model: x"}},
+    {"type": "error", "error": {"message": "model: x"}},
+    {"type": "error", "error": ["not_found_error"]},
+    {"type": "error", "error": {"type": "not_found_error", "message": "m"}, "request_id": 7},
+    {"type": "error", "error": {"type": "not_found_error", "message": "m", "extra": {"deep": [1]}}},
+    {"error": {"type": "not_found_error", "message": "m"}},
+    [],
+]
+
+
+@pytest.mark.parametrize("body", NESTED_CASES)
+def test_nested_envelope_errors_are_the_stock_validators_errors(body: Any) -> None:
     assert errors(schemas.error_envelope_errors(body)) == errors(schemas.error_validator().iter_errors(body))
