@@ -18,7 +18,6 @@ import json
 import sys
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from _judgments import NOT_JUDGED, VERDICTS, JudgmentsError, judgment_for, load_judgments
 from _markdown import Canonical, cell, code, failure, shell_key, tool_version
