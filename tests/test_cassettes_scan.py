@@ -76,7 +76,7 @@ def _gzip_body(entry: dict[str, Any]) -> None:
 
 
 def _set_cookie(entry: dict[str, Any]) -> None:
-    entry["response"]["headers"]["set-cookie"] = ["_cfuvid=Qx9" + "Lm2Zp" * 5 + "; HttpOnly"]
+    entry["response"]["headers"]["set-cookie"] = ["sid=Qx9" + "Lm2Zp" * 5 + "; HttpOnly"]
 
 
 def _cookie(entry: dict[str, Any]) -> None:
@@ -109,6 +109,31 @@ def test_a_planted_secret_is_found_wherever_it_hides(tmp_path: Path, place: str)
     report = check([path]).results.report()
     secrets = next(r for r in report["results"] if r["id"] == "CAS-NO-SECRETS")
     assert secrets["outcome"] == "failed" and secrets["findings"][0]["interaction"] == 0
+
+
+@pytest.mark.parametrize(
+    ("header", "value", "secret"),
+    [
+        ("set-cookie", "_cfuvid=9nL4zHTlXU.cbJ-1782645428.0353432-1.0.1.1-coDg; HttpOnly; Secure", False),
+        ("set-cookie", "__cflb=02DiuEcwseaiqqyPC5q2cQqmGT6; Path=/", False),
+        ("cookie", "_cfuvid=9nL4zHTlXU.cbJ; __cflb=02DiuEcw", False),
+        ("cookie", "_cfuvid=9nL4zHTlXU.cbJ; session=Ab3Ab3Ab3Ab3", True),
+        ("set-cookie", "cf_clearance=Ab3Ab3Ab3Ab3; Path=/", True),
+        ("set-cookie", "__cf_bm=Ab3Ab3Ab3Ab3; Path=/", True),
+    ],
+)
+def test_an_edge_s_visitor_id_cookie_identifies_and_any_other_cookie_may_let_someone_in(
+    tmp_path: Path, header: str, value: str, secret: bool
+) -> None:
+    entry = clean()
+    entry["request" if header == "cookie" else "response"]["headers"][header] = [value]
+    outcomes = {
+        r["id"]: r["outcome"]
+        for r in check([vcrpy_file(tmp_path / "c.yaml", entry)]).results.report()["results"]
+    }
+    assert (outcomes["CAS-NO-SECRETS"], outcomes["CAS-NO-ACCOUNT-IDS"]) == (
+        ("failed", "passed") if secret else ("passed", "failed")
+    )
 
 
 def test_a_key_in_a_base64_body_of_a_ruby_cassette_is_found(tmp_path: Path) -> None:

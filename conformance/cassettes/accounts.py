@@ -6,6 +6,8 @@ headers (``anthropic-organization-id``, ``anthropic-workspace-id``); the Admin A
 bodies (``"organization_id"``, ``"workspace_id"``, workspace ids shaped ``wrkspc_…``). Found here:
 
 - any header whose name says organisation or workspace, with a value that is not a placeholder;
+- a cookie an edge sets to tell visitors apart (Cloudflare's ``_cfuvid``): it identifies a visitor and
+  lets no one in, so it is this requirement's, not CAS-NO-SECRETS's;
 - a JSON member so named, in any request or response body;
 - text shaped like a workspace id, anywhere: headers, query string, bodies, and the file's raw text.
 
@@ -22,7 +24,7 @@ from urllib.parse import unquote
 from ..exchange import register_secret
 from .formats import Cassette, Interaction
 from .placeholders import is_placeholder
-from .scan import Leak
+from .scan import COOKIE_HEADERS, Leak, cookie_names, edge_visitor_cookie
 
 __all__ = ["ACCOUNT_HEADER", "ACCOUNT_MEMBER", "REQUIREMENT", "WORKSPACE_ID", "scan_accounts", "scan_lines"]
 
@@ -49,7 +51,10 @@ def _text_ids(text: str, where: str, index: int | None) -> Iterator[Leak]:
 def _header_ids(side: str, headers: Iterable[tuple[str, str]], index: int) -> Iterator[Leak]:
     for name, value in headers:
         where = f"{side}.headers.{name}"
-        if ACCOUNT_HEADER.search(name) and not is_placeholder(value):
+        if name in COOKIE_HEADERS and not is_placeholder(value) and edge_visitor_cookie(name, value):
+            what = f"an edge's visitor-id cookie ({', '.join(cookie_names(name, value))})"
+            yield _leak(where, what, value, index)
+        elif ACCOUNT_HEADER.search(name) and not is_placeholder(value):
             what = "an organisation id" if "organi" in name.lower() else "a workspace id"
             yield _leak(where, what, value, index)
         else:

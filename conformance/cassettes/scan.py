@@ -27,7 +27,18 @@ from ..failures import Finding
 from .formats import Cassette, Interaction
 from .placeholders import is_placeholder
 
-__all__ = ["KEY_PATTERNS", "Leak", "is_placeholder", "mask", "scan_cassette", "scan_lines", "scan_text"]
+__all__ = [
+    "EDGE_VISITOR_COOKIES",
+    "KEY_PATTERNS",
+    "Leak",
+    "cookie_names",
+    "edge_visitor_cookie",
+    "is_placeholder",
+    "mask",
+    "scan_cassette",
+    "scan_lines",
+    "scan_text",
+]
 
 REQUIREMENT = "CAS-NO-SECRETS"
 
@@ -43,6 +54,24 @@ CREDENTIAL_HEADERS = frozenset(
     {"x-api-key", "authorization", "proxy-authorization", "api-key", "x-goog-api-key"}
 )
 COOKIE_HEADERS = frozenset({"cookie", "set-cookie"})
+# Cookies an edge sets to tell visitors apart, not to let anyone in: Cloudflare's rate-limiting visitor
+# id and its load balancer's affinity cookie. They identify (CAS-NO-ACCOUNT-IDS); every other cookie may
+# be a session and stays a CAS-NO-SECRETS matter (cf_clearance proves a passed challenge and __cf_bm
+# vouches for a client to bot management: both let a client through, so neither is listed).
+EDGE_VISITOR_COOKIES = frozenset({"_cfuvid", "__cflb"})
+
+
+def cookie_names(name: str, value: str) -> list[str]:
+    """The cookie names in a ``cookie`` header (several: ``a=1; b=2``) or a ``set-cookie`` one (one name,
+    then attributes)."""
+    pairs = value.split(";") if name == "cookie" else value.split(";", 1)[:1]
+    return [pair.split("=", 1)[0].strip() for pair in pairs if pair.strip()]
+
+
+def edge_visitor_cookie(name: str, value: str) -> bool:
+    """Whether every cookie in this header is an edge's visitor id (see :data:`EDGE_VISITOR_COOKIES`)."""
+    names = cookie_names(name, value)
+    return bool(names) and all(cookie in EDGE_VISITOR_COOKIES for cookie in names)
 _CREDENTIAL_QUERY = re.compile(
     r"(?i)^(?:x[-_])?(?:api[-_]?key|key|token|access[-_]?token|auth|authorization|secret)$"
 )
@@ -124,7 +153,8 @@ def _header_leaks(
                 yield Leak(where, "a credential, not a redaction placeholder", value, index)
                 continue
         elif name in COOKIE_HEADERS and not is_placeholder(value):
-            yield Leak(where, "a cookie", value, index)
+            if not edge_visitor_cookie(name, value):
+                yield Leak(where, "a cookie", value, index)
             continue
         yield from scan_text(value, where, index)  # a key-shaped value is a leak, refused or not
 
