@@ -11,19 +11,17 @@ split over pytest-xdist workers is judged exactly like a run in one process.
 from __future__ import annotations
 
 import dataclasses
-import os
 from collections.abc import Generator, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from . import registry
-from .baseline import BaselineError, load_baseline, write_baseline
+from . import outputs, registry
+from .baseline import BaselineError, load_baseline
 from .drift.collect import Drift, DriftObserver
 from .failures import Blocked, ConformanceFailure
 from .launch import EXIT_UNREACHABLE, EXIT_USAGE
-from .results import SHARED_REQUESTS, ItemResult, Results, item_from_exception
+from .results import ItemResult, Results, item_from_exception
 from .run import KeyRejected, ServerRun, TargetUnreachable, start
 from .settings import Settings, SettingsError, add_options, resolve
 from .target import BudgetExhausted, Target, Throttled
@@ -303,41 +301,14 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     results = config.stash[RESULTS]
     if results.empty:
         return
-    terminalreporter.section("conformance: requirements")
-    for line in results.table():
-        terminalreporter.write_line(line)
-    notes = results.notes_lines()
-    if notes:
-        terminalreporter.section("conformance: notes (answers not judged as the target's own)")
-        for line in notes:
-            terminalreporter.write_line(line)
-    context = config.stash[CONTEXT]
     settings = config.stash.get(SETTINGS, None)
-    if "description" in context:
-        terminalreporter.write_line(f"tested {context['description']}")
-    if settings is not None:
-        budget = f" of a budget of {settings.max_requests}" if settings.max_requests else ""
-        throttling = context.get("throttling", {})
-        throttled = (
-            f"; the target throttled {throttling['answers']} answer(s), {throttling['waited_s']} s waited"
-            if throttling.get("answers")
-            else ""
-        )
-        shared = config.stash[RESULTS].requests.get(SHARED_REQUESTS, 0)
-        set_up = f" ({shared} in set-up, the rest by the checks above)" if shared else ""
-        terminalreporter.write_line(
-            f"requests sent: {_requests_sent(config)}{budget}{set_up}{throttled}; seed {settings.seed} "
-            f"(reproduce with --conformance-seed {settings.seed})"
-        )
-    drift = config.stash[DRIFT]
-    if drift.found:
-        from .drift.render import summary_lines
-
-        if settings is not None:
-            drift.contract = settings.contract
-
-        terminalreporter.section("conformance: drift")
-        for line in summary_lines(drift.as_dict()):
+    sections = outputs.terminal_sections(
+        results, config.stash[CONTEXT], settings, _requests_sent(config), config.stash[DRIFT]
+    )
+    for title, lines in sections:
+        if title:
+            terminalreporter.section(title)
+        for line in lines:
             terminalreporter.write_line(line)
 
 
@@ -354,7 +325,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         }
         return
     settings = _settings(config)
-    _write_outputs(results, settings, config)
+    outputs.write(results, settings, config.stash[CONTEXT], _requests_sent(config), config.stash[DRIFT])
     suite_only = all(_requirement_id(item) is not None for item in session.items)
     if suite_only and exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         # MUST failures and stale baseline entries fail the run; SHOULD and MAY failures are reported only.
@@ -364,47 +335,3 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 def _requests_sent(config: pytest.Config) -> int:
     # Server checks' requests travel with the reports; a client run's scenario server counts its own.
     return config.stash[SERVER_REQUESTS][0] + int(config.stash[CONTEXT].get("requests_sent", 0))
-
-
-def _write_outputs(results: Results, settings: Settings, config: pytest.Config) -> None:
-    context = config.stash[CONTEXT]
-    report_context: dict[str, Any] = {
-        "target": context.get(
-            "target", {"base_url": settings.base_url, "reference_server": not settings.base_url}
-        ),
-        "contract": settings.contract,
-        "seed": settings.seed,
-        "profile": settings.profile,
-        "requests_sent": _requests_sent(config),
-        "max_requests": settings.max_requests,
-        "throttling": context.get("throttling", {"answers": 0, "waited_s": 0}),
-    }
-    if results.baseline is not None:
-        report_context["baseline"] = results.baseline.path
-    drift = config.stash[DRIFT]
-    if drift.exchanges:
-        drift.contract = settings.contract
-        report_context["drift"] = drift.as_dict()
-    if settings.report_json:
-        results.write_json(settings.report_json, **report_context)
-    step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
-    if settings.report_html or settings.report_markdown or step_summary:
-        from .reports import render_html, render_markdown
-
-        report = results.report(**report_context)
-        if settings.report_html:
-            Path(settings.report_html).write_text(render_html(report), encoding="utf-8")
-        if settings.report_markdown:
-            Path(settings.report_markdown).write_text(render_markdown(report), encoding="utf-8")
-        if step_summary:
-            # GitHub Actions shows this file as the job summary; other steps write to it too, so append.
-            with open(step_summary, "a", encoding="utf-8") as summary_file:
-                summary_file.write(render_markdown(report))
-    if settings.write_baseline:
-        failing = ("failed", "expected-failure")
-        failed = [
-            r.requirement.id
-            for r in results.by_requirement()
-            if r.outcome in failing and not r.stale_baseline
-        ]
-        write_baseline(settings.write_baseline, failed)
