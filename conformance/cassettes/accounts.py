@@ -21,10 +21,9 @@ import re
 from collections.abc import Iterable, Iterator
 from urllib.parse import unquote
 
-from ..exchange import register_secret
 from .formats import Cassette, Interaction
 from .placeholders import is_placeholder
-from .scan import COOKIE_HEADERS, Leak, cookie_names, edge_visitor_cookie
+from .scan import COOKIE_HEADERS, Leak, cookie_names, edge_visitor_cookie, registered
 
 __all__ = ["ACCOUNT_HEADER", "ACCOUNT_MEMBER", "REQUIREMENT", "WORKSPACE_ID", "scan_accounts", "scan_lines"]
 
@@ -81,17 +80,12 @@ def scan_lines(text: str, known: Iterable[str] = ()) -> list[Leak]:
             if match.group(0) not in found:
                 found.add(match.group(0))
                 leaks.append(_leak(f"line {line_number}", "a workspace id (wrkspc_…)", match.group(0), None))
-    return _registered(leaks)
+    return registered(leaks)
 
 
 def scan_accounts(cassette: Cassette) -> list[Leak]:
     """Every account id in ``cassette``: per interaction, then in the raw text (those not already found)."""
     leaks = [leak for interaction in cassette.interactions for leak in _interaction_ids(interaction)]
     leaks += scan_lines(cassette.text, {leak.value for leak in leaks})
-    return _registered(leaks)
+    return registered(leaks)
 
-
-def _registered(leaks: list[Leak]) -> list[Leak]:
-    for leak in leaks:
-        register_secret(leak.value)
-    return leaks

@@ -35,6 +35,7 @@ __all__ = [
     "edge_visitor_cookie",
     "is_placeholder",
     "mask",
+    "registered",
     "scan_cassette",
     "scan_lines",
     "scan_text",
@@ -187,17 +188,18 @@ def scan_lines(text: str, known: Iterable[str] = ()) -> list[Leak]:
             if not any(leak.value in value or value in leak.value for value in found):
                 found.add(leak.value)
                 leaks.append(leak)
-    return _registered(leaks)
+    return registered(leaks)
 
 
 def scan_cassette(cassette: Cassette) -> list[Leak]:
     """Every leak in ``cassette``: per interaction, then in the raw text (those not already found)."""
     leaks = [leak for interaction in cassette.interactions for leak in _interaction_leaks(interaction)]
     leaks += scan_lines(cassette.text, {leak.value for leak in leaks})
-    return _registered(leaks)
+    return registered(leaks)
 
 
-def _registered(leaks: list[Leak]) -> list[Leak]:
+def registered(leaks: list[Leak]) -> list[Leak]:
+    """``leaks``, each value registered so that no report, message or reproduction prints it."""
     for leak in leaks:
         register_secret(leak.value)
     return leaks
