@@ -29,6 +29,20 @@ def run_script(script: str, *args: str, cwd: Path = ROOT) -> subprocess.Complete
     )
 
 
+def run_driver(tmp_path: Path, *selection: str) -> subprocess.CompletedProcess[str]:
+    """The driver on ``selection`` (``--target NAME`` or ``--targets-dir DIR``), writing under tmp_path."""
+    return run_script(
+        "driver.py",
+        *selection,
+        "--cache",
+        str(tmp_path / "cache"),
+        "--reports",
+        str(tmp_path / "reports"),
+        "--doc",
+        str(tmp_path / "verdicts.md"),
+    )
+
+
 def result(rid: str, outcome: str, level: str = "MUST", **extra: Any) -> dict[str, Any]:
     return {
         "id": rid,
@@ -199,17 +213,7 @@ def accepts_connections(url: str) -> bool:
 
 def test_the_driver_judges_the_replay_target_and_stops_it(tmp_path: Path) -> None:
     reports, doc = tmp_path / "reports", tmp_path / "verdicts.md"
-    done = run_script(
-        "driver.py",
-        "--target",
-        "replay",
-        "--cache",
-        str(tmp_path / "cache"),
-        "--reports",
-        str(reports),
-        "--doc",
-        str(doc),
-    )
+    done = run_driver(tmp_path, "--target", "replay")
     assert done.returncode == 0, done.stdout + done.stderr
     record = json.loads((reports / "replay.run.json").read_text())
     report = json.loads((reports / "replay.json").read_text())
@@ -239,18 +243,7 @@ def test_a_target_that_never_serves_is_stopped_and_reported(tmp_path: Path) -> N
                               ready_timeout=2.0)]
     """)
     )
-    reports = tmp_path / "reports"
-    done = run_script(
-        "driver.py",
-        "--targets-dir",
-        str(targets),
-        "--cache",
-        str(tmp_path / "cache"),
-        "--reports",
-        str(reports),
-        "--doc",
-        str(tmp_path / "verdicts.md"),
-    )
+    done = run_driver(tmp_path, "--targets-dir", str(targets))
     assert done.returncode == 1, done.stdout + done.stderr
     assert (
         "sleeper: NOT JUDGED: could not start the target: nothing answered at http://127.0.0.1:"
@@ -280,17 +273,7 @@ def test_a_target_that_dies_during_its_run_is_reported_as_not_judged(tmp_path: P
     """)
     )
     reports = tmp_path / "reports"
-    done = run_script(
-        "driver.py",
-        "--targets-dir",
-        str(targets),
-        "--cache",
-        str(tmp_path / "cache"),
-        "--reports",
-        str(reports),
-        "--doc",
-        str(tmp_path / "verdicts.md"),
-    )
+    done = run_driver(tmp_path, "--targets-dir", str(targets))
     assert done.returncode == 1, done.stdout + done.stderr
     record = json.loads((reports / "oneshot.run.json").read_text())
     assert record["exit_status"] == 3  # the suite's "target unreachable"

@@ -119,16 +119,10 @@ def _alias(retrievals: list[Get], rule: Tally) -> None:
             if b.reported != b.requested:
                 rule.defer(ROUNDTRIP)
                 continue
-            found = difference(a.body, b.body)
-            if found is None:
-                rule.agree(b)
-                continue
-            path, expected, received = found
-            rule.contradict(
-                b, a, f"alias {a.requested!r} ({a.where}) and its model {b.requested!r} ({b.where}) "
-                f"return different objects at {path}",
-                path=path, expected=expected, received=received,
-            )  # fmt: skip
+            rule.compare(b, a, difference(a.body, b.body), (
+                f"alias {a.requested!r} ({a.where}) and its model {b.requested!r} ({b.where}) "
+                "return different objects at ", "",
+            ))  # fmt: skip
 
 
 def _idempotent(retrievals: list[Get], rule: Tally) -> None:
@@ -145,14 +139,9 @@ def _idempotent(retrievals: list[Get], rule: Tally) -> None:
                     rule.defer(ROUNDTRIP)  # one of them reported the id, the other did not return it
                     continue
                 found = ("status", a.status, b.status) if a.kind != b.kind else difference(a.body, b.body)
-                if found is None:
-                    rule.agree(b)
-                    continue
-                path, expected, received = found
-                rule.contradict(
-                    b, a, f"two retrievals of {requested!r} differ at {path} ({a.where} and {b.where})",
-                    path=path, expected=expected, received=received,
-                )  # fmt: skip
+                rule.compare(b, a, found, (
+                    f"two retrievals of {requested!r} differ at ", f" ({a.where} and {b.where})"
+                ))  # fmt: skip
 
 
 def _list_consistent(recorded: list[Get], retrievals: list[Get], rule: Tally) -> None:
@@ -171,16 +160,10 @@ def _list_consistent(recorded: list[Get], retrievals: list[Get], rule: Tally) ->
                     path="status", expected=f"200 with the listed object data[{index}]", received=404,
                 )  # fmt: skip
                 continue
-            found = difference(entry, b.body)
-            if found is None:
-                rule.agree(b)
-                continue
-            path, expected, received = found
-            rule.contradict(
-                b, page, f"{requested!r} retrieved ({b.where}) differs at {path} from its list entry "
-                f"({page.where}, data[{index}])",
-                path=path, expected=expected, received=received,
-            )  # fmt: skip
+            rule.compare(b, page, difference(entry, b.body), (
+                f"{requested!r} retrieved ({b.where}) differs at ",
+                f" from its list entry ({page.where}, data[{index}])",
+            ))  # fmt: skip
 
 
 def _answer(get: Get) -> tuple[int, bytes]:

@@ -107,6 +107,18 @@ class Tally:
     def agree(self, judged: Get) -> None:
         self.verdicts.setdefault(judged, None)
 
+    def compare(
+        self, judged: Get, other: Get, found: tuple[str, Any, Any] | None, message: tuple[str, str]
+    ) -> None:
+        """``judged`` agrees with ``other`` when nothing was ``found`` different; else a contradiction
+        at the path found, worded ``message[0] + path + message[1]``."""
+        if found is None:
+            self.agree(judged)
+            return
+        path, expected, received = found
+        text = message[0] + path + message[1]
+        self.contradict(judged, other, text, path=path, expected=expected, received=received)
+
     def contradict(self, judged: Get, other: Get, message: str, **details: Any) -> None:
         if self.verdicts.get(judged) is None:
             finding = Finding(self.requirement_id, message, exchange=judged.exchange, **details)
