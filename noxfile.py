@@ -34,7 +34,7 @@ def tests(session: nox.Session) -> None:
     workers = str(2 * (os.cpu_count() or 1))
     # The tests start the command line some hundred times from this checkout: compiled once here, its
     # modules are not compiled again by each process when PYTHONDONTWRITEBYTECODE forbids caching them.
-    session.run("python", "-m", "compileall", "-q", "conformance", "tests", silent=True)
+    session.run("python", "-m", "compileall", "-q", "models_conformance", "tests", silent=True)
     session.run("pytest", *(session.posargs or ["-n", workers]))
 
 
@@ -94,7 +94,9 @@ def record(session: nox.Session) -> None:
 def lint(session: nox.Session) -> None:
     """ruff over the package, the tests and this file."""
     session.install("ruff")
-    session.run("ruff", "check", "conformance", "tests", "connectors/servers", "noxfile.py", "conftest.py")
+    session.run(
+        "ruff", "check", "models_conformance", "tests", "connectors/servers", "noxfile.py", "conftest.py"
+    )
 
 
 @nox.session
@@ -124,7 +126,7 @@ def build(session: nox.Session) -> None:
             session.run(
                 str(python),
                 "-c",
-                "import conformance.schemas as s; d = s.schema_dir(); "
+                "import models_conformance.schemas as s; d = s.schema_dir(); "
                 "assert 'site-packages' in str(d), d; "
                 "assert (d / 'openapi.yaml').is_file(); s.model_validator('2026-10-21'); "
                 "print('schemas in wheel:', d)",

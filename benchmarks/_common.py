@@ -35,7 +35,7 @@ def tool(name: str) -> str | None:
 
 def models_conformance() -> list[str]:
     script = tool("models-conformance")
-    return [script] if script else [sys.executable, "-m", "conformance"]
+    return [script] if script else [sys.executable, "-m", "models_conformance"]
 
 
 def run(cmd: Sequence[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:

@@ -21,7 +21,7 @@ JUDGED = frozenset({"passed", "failed", "expected-failure"})
 
 def coverage(report: dict[str, Any]) -> dict[str, Any]:
     """Requests sent, and the server MUST requirements applying to the report's contract that were judged."""
-    from conformance import registry
+    from models_conformance import registry
 
     contract = report["contract"]
     applying = [r.id for r in registry.requirements("server") if r.level == "MUST" and r.applies_to(contract)]

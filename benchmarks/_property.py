@@ -95,7 +95,7 @@ def hypothesis_alone(examples: int) -> dict[str, Any]:
     """
     from hypothesis import HealthCheck, Phase, given, seed, settings
 
-    from conformance.fuzz import model_ids
+    from models_conformance.fuzz import model_ids
 
     drawn: list[str] = []
 

@@ -107,7 +107,7 @@ def _load_row(add: Add, server: str, m: dict[str, Any]) -> None:
 def _render_validation(add: Add, v: dict[str, Any]) -> None:
     add(
         "The body of each response, as the reference server sends it, validated the way the checks do "
-        "(`conformance.schemas.model_errors` / `error_envelope_errors`: jsonschema Draft 2020-12 with the "
+        "(`models_conformance.schemas.model_errors` / `error_envelope_errors`: jsonschema Draft 2020-12 with the "
         "RFC 3339 format checker, every error listed). For comparison, the stock `Draft202012Validator` "
         "on the same schema (`model_validator(...).iter_errors`), which finds the same errors. The last "
         "column is the whole per-exchange judging the suite does for every response (JSON parse, content "

@@ -26,7 +26,7 @@ def header(add: Add, text: str) -> None:
 
 def render_property(add: Add, p: dict[str, Any]) -> None:
     add(
-        "One reference server process (`python -m conformance.reference`), "
+        "One reference server process (`python -m models_conformance.reference`), "
         f"{p['examples_requested']} examples "
         "per run, the same seed for every run. The suite is the real one (`models-conformance server "
         "--base-url URL --examples N --seed S -- -k no_model_id`), timed around the test's call phase "

@@ -15,7 +15,7 @@ from _common import BENCH_DIR, KEY, SEED, models_conformance, run, tail
 def suite_command(base_url: str, examples: int, *, python_module: bool = False) -> list[str]:
     """``models-conformance server`` on ``base_url``, SRV-NO-5XX only, with the timing plugin."""
     # Under valgrind the interpreter itself must be the program: a console script is a shell of it.
-    launcher = [sys.executable, "-m", "conformance"] if python_module else models_conformance()
+    launcher = [sys.executable, "-m", "models_conformance"] if python_module else models_conformance()
     return [
         *launcher,
         "server",

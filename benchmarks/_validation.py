@@ -44,9 +44,9 @@ def _validation_case(
     rounds: int,
     calls: int,
 ) -> dict[str, Any]:
-    from conformance import schemas
-    from conformance.exchange import Exchange, Request, Response
-    from conformance.observations import Observations
+    from models_conformance import schemas
+    from models_conformance.exchange import Exchange, Request, Response
+    from models_conformance.observations import Observations
 
     response = client.get(base_url + path, headers=headers)
     body = response.json()

@@ -112,8 +112,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    from conformance.reference.server import spawn
-    from conformance.schemas import CONTRACTS
+    from models_conformance.reference.server import spawn
+    from models_conformance.schemas import CONTRACTS
 
     started = time.perf_counter()
     results: dict[str, Any] = {

@@ -6,7 +6,7 @@
 Each case builds a new exchange per repetition, as on the wire (a 404 for a 1,000-character id, a
 BetaModelInfo with the reference catalog's capabilities, a list page of nine such models), parses its
 body once (the suite's judge does that before any observer runs), and hands it to nothing, to the drift
-observer, or to the suite's every-response judge (:class:`conformance.observations.Observations`). The
+observer, or to the suite's every-response judge (:class:`models_conformance.observations.Observations`). The
 difference in instructions from the "nothing" run, divided by the repetitions, is the cost of one
 exchange. Instruction counts do not depend on what else the machine runs; timings would.
 """
@@ -31,13 +31,13 @@ OBSERVERS = ("none", "drift", "judge")
 @functools.cache
 def _models() -> list[dict[str, Any]]:
     models: list[dict[str, Any]] = json.loads(
-        (ROOT / "conformance/reference/default_catalog.json").read_text()
+        (ROOT / "models_conformance/reference/default_catalog.json").read_text()
     )["models"]
     return models
 
 
 def _exchange(case: str) -> tuple[Any, bool]:
-    from conformance.exchange import Exchange, Request, Response
+    from models_conformance.exchange import Exchange, Request, Response
 
     models = _models()
     error = {"type": "error", "error": {"type": "not_found_error", "message": "m"}, "request_id": "req_x"}
@@ -60,8 +60,8 @@ def _exchange(case: str) -> tuple[Any, bool]:
 
 
 def _run(observer_name: str, case: str, repeat: int) -> None:
-    from conformance.drift.collect import DriftObserver
-    from conformance.observations import Observations
+    from models_conformance.drift.collect import DriftObserver
+    from models_conformance.observations import Observations
 
     observer = DriftObserver() if observer_name == "drift" else Observations()
     for _ in range(repeat):

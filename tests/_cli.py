@@ -21,7 +21,7 @@ def run_command(
     tmp_path.mkdir(parents=True, exist_ok=True)
     report = tmp_path / "report.json"
     completed = subprocess.run(
-        [sys.executable, "-m", "conformance", command, "--report-json", str(report), *args],
+        [sys.executable, "-m", "models_conformance", command, "--report-json", str(report), *args],
         capture_output=True,
         text=True,
         timeout=300,

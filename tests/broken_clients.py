@@ -24,7 +24,7 @@ from urllib.parse import quote
 
 import httpx
 
-from conformance.schemas import load_schema
+from models_conformance.schemas import load_schema
 
 # The fields the contract knows, from the schema itself.
 _MODEL_SCHEMA = load_schema("beta-model-info.json")

@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from conformance import SEED_EXAMPLE
+from models_conformance import SEED_EXAMPLE
 
 DATE = "Tue, 03 Mar 2026 10:00:00 GMT"
 LATER_DATE = "Wed, 01 Jul 2026 08:30:00 GMT"

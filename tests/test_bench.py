@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from conformance import registry
-from conformance.suite.test_generated import FIXED_IDS
+from models_conformance import registry
+from models_conformance.suite.test_generated import FIXED_IDS
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -91,7 +91,7 @@ def test_the_bench_refuses_an_unknown_measurement_and_names_the_known_ones() -> 
 
 @pytest.fixture(scope="module")
 def server_url() -> Iterator[str]:
-    from conformance.reference.server import spawn
+    from models_conformance.reference.server import spawn
 
     with spawn() as server:
         yield server.url

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from conformance import registry
-from conformance.reference.app import create_app
-from conformance.reference.server import ReferenceServer
-from conformance.run import REFERENCE_KEY
+from models_conformance import registry
+from models_conformance.reference.app import create_app
+from models_conformance.reference.server import ReferenceServer
+from models_conformance.run import REFERENCE_KEY
 
 from ._cli import run_command
 from .broken_servers import FAULTS, Fault

@@ -13,9 +13,9 @@ from typing import Any
 import brotli
 import pytest
 
-from conformance import SEED_EXAMPLE
-from conformance.cassettes import check, load
-from conformance.cassettes.accounts import scan_accounts
+from models_conformance import SEED_EXAMPLE
+from models_conformance.cassettes import check, load
+from models_conformance.cassettes.accounts import scan_accounts
 
 from .test_cassettes_judge import interaction, write
 
@@ -129,7 +129,7 @@ def test_a_recording_that_only_names_its_account_does_not_fail_the_command(tmp_p
     _header("response", "anthropic-organization-id", ORGANISATION_ID)(entry)
     path = write(tmp_path / "c.yaml", [entry])
     result = subprocess.run(
-        [sys.executable, "-m", "conformance", "cassettes", "check", str(path)],
+        [sys.executable, "-m", "models_conformance", "cassettes", "check", str(path)],
         capture_output=True,
         text=True,
         timeout=60,

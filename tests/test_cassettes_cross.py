@@ -14,10 +14,10 @@ from typing import Any
 import httpx
 import pytest
 
-from conformance import SEED_EXAMPLE
-from conformance.cassettes import check
-from conformance.cassettes.cli import cassette_files
-from conformance.cassettes.cross import CROSS_REQUIREMENTS
+from models_conformance import SEED_EXAMPLE
+from models_conformance.cassettes import check
+from models_conformance.cassettes.cli import cassette_files
+from models_conformance.cassettes.cross import CROSS_REQUIREMENTS
 
 from .test_cassettes_judge import DATA, LIST_PAGE, error, interaction, write
 from .test_cassettes_real_world import REAL_WORLD
@@ -112,7 +112,11 @@ def test_a_listed_model_that_is_not_found_is_a_finding_too() -> None:
 
 def cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "conformance", *args], capture_output=True, text=True, timeout=60, cwd=ROOT
+        [sys.executable, "-m", "models_conformance", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
     )
 
 
@@ -287,7 +291,8 @@ def test_real_recordings_give_no_false_alarm_they_are_lists_only() -> None:
 
 def serve(*paths: Path) -> tuple[int, str, str]:
     """``mock --replay PATHS``: the status of one request to what it serves, and its stderr."""
-    command = [sys.executable, "-m", "conformance", "mock", "--port", "0", "--replay", *map(str, paths)]
+    command = [sys.executable, "-m", "models_conformance", "mock", "--port", "0"]
+    command += ["--replay", *map(str, paths)]
     with subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT
     ) as mock:

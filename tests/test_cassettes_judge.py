@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 import yaml
 
-from conformance import SEED_EXAMPLE
-from conformance.cassettes import JUDGED, check
-from conformance.cassettes.cross import CROSS_REQUIREMENTS
+from models_conformance import SEED_EXAMPLE
+from models_conformance.cassettes import JUDGED, check
+from models_conformance.cassettes.cross import CROSS_REQUIREMENTS
 
 DATA = Path(__file__).parent / "data" / "cassettes"
 LIST_PAGE = {
@@ -357,7 +357,7 @@ def test_one_unreadable_interaction_leaves_the_others_judged(tmp_path: Path) -> 
 
 def cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "conformance", "cassettes", "check", *args],
+        [sys.executable, "-m", "models_conformance", "cassettes", "check", *args],
         capture_output=True,
         text=True,
         timeout=60,

@@ -22,10 +22,10 @@ from vcr.request import Request as VcrRequest
 from vcr.serialize import serialize
 from vcr.serializers import yamlserializer
 
-from conformance import SEED_EXAMPLE
-from conformance.cassettes import check
-from conformance.cassettes.cli import cassette_files
-from conformance.cassettes.suite import RUN_FILE
+from models_conformance import SEED_EXAMPLE
+from models_conformance.cassettes import check
+from models_conformance.cassettes.cli import cassette_files
+from models_conformance.cassettes.suite import RUN_FILE
 
 from .test_cassettes_suite import record, run_suite, verdicts
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from conformance import registry
-from conformance.cassettes import check
+from models_conformance import registry
+from models_conformance.cassettes import check
 
 REAL_WORLD = Path(__file__).parents[1].parent / "shared" / "real-world"
 

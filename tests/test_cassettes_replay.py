@@ -9,9 +9,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from conformance import SEED_EXAMPLE
-from conformance.cassettes.replay import ReplayError, create_replay_app
-from conformance.reference.server import ReferenceServer
+from models_conformance import SEED_EXAMPLE
+from models_conformance.cassettes.replay import ReplayError, create_replay_app
+from models_conformance.reference.server import ReferenceServer
 
 from .test_cassettes_judge import DATA, error, interaction, write
 
@@ -57,8 +57,8 @@ def test_a_file_that_cannot_be_replayed_is_refused_with_its_reason() -> None:
 
 def test_the_mock_command_refuses_a_missing_path_with_exit_2() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "conformance", "mock", "--port", "0", "--replay", "/nonexistent/c.yaml"],
+        [sys.executable, "-m", "models_conformance", "mock", "--port", "0", "--replay", "/nonexistent/c.yml"],
         capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert result.returncode == 2
-    assert "no such file or folder: /nonexistent/c.yaml" in result.stderr and "Traceback" not in result.stderr
+    assert "no such file or folder: /nonexistent/c.yml" in result.stderr and "Traceback" not in result.stderr

@@ -20,11 +20,11 @@ import vcr
 import yaml
 import zstandard
 
-from conformance import SEED_EXAMPLE
-from conformance.cassettes import check, load, scan_cassette, vcr_config
-from conformance.cassettes.accounts import scan_accounts
-from conformance.cassettes.suite import reject_leaking
-from conformance.reference.server import ReferenceServer
+from models_conformance import SEED_EXAMPLE
+from models_conformance.cassettes import check, load, scan_cassette, vcr_config
+from models_conformance.cassettes.accounts import scan_accounts
+from models_conformance.cassettes.suite import reject_leaking
+from models_conformance.reference.server import ReferenceServer
 
 from .test_cassettes_judge import interaction
 

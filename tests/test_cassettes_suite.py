@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 import yaml
 
-import conformance
-from conformance.cassettes.suite import NOT_REPLAYABLE, RUN_FILE, SESSION_CASSETTE
+import models_conformance
+from models_conformance.cassettes.suite import NOT_REPLAYABLE, RUN_FILE, SESSION_CASSETTE
 
-SUITE = Path(conformance.__file__).parent / "suite"
+SUITE = Path(models_conformance.__file__).parent / "suite"
 SERVER_SUITE = tuple(sorted(SUITE.glob("test_*.py")))
 
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from conformance import SEED_EXAMPLE, ConformanceFailure, assert_model_response, validate_model
-from conformance.checks import (
+from models_conformance import SEED_EXAMPLE, ConformanceFailure, assert_model_response, validate_model
+from models_conformance.checks import (
     check_error,
     judge_content_type,
     judge_error_envelope,
@@ -16,8 +16,8 @@ from conformance.checks import (
     judge_model_body,
     judge_request_id,
 )
-from conformance.exchange import Exchange, Request, Response, curl, register_secret
-from conformance.failures import Blocked
+from models_conformance.exchange import Exchange, Request, Response, curl, register_secret
+from models_conformance.failures import Blocked
 
 JSON = {"content-type": "application/json", "request-id": "req_0123456789abcdef"}
 LATER = {**SEED_EXAMPLE, "lifecycle": "active", "line": "opus", "deprecated_at": None, "retires_at": None}

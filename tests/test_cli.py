@@ -13,14 +13,14 @@ from typing import Any
 
 import pytest
 
-from conformance.reference.server import ReferenceServer
+from models_conformance.reference.server import ReferenceServer
 
 from .test_broken_servers import failed_ids, run_cli
 
 
 def cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "conformance", *args], capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "models_conformance", *args], capture_output=True, text=True, timeout=120
     )
 
 
@@ -109,7 +109,7 @@ def test_a_run_leaves_no_hypothesis_folder_in_the_working_directory(tmp_path: Pa
     home, work = tmp_path / "home", tmp_path / "work"
     work.mkdir()
     result = subprocess.run(
-        [sys.executable, "-m", "conformance", "server", "--examples", "5", "--", "-k", "no_model_id"],
+        [sys.executable, "-m", "models_conformance", "server", "--examples", "5", "--", "-k", "no_model_id"],
         capture_output=True,
         text=True,
         timeout=120,

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from conformance import registry
+from models_conformance import registry
 
 from ._cli import run_command
 from .broken_clients import BROKEN, Broken

@@ -7,18 +7,18 @@ import time
 
 import pytest
 
-from conformance.client.checks import (
+from models_conformance.client.checks import (
     judge_betas,
     judge_forward_compat,
     judge_retry_after_date,
     may_refuse,
     segment_problems,
 )
-from conformance.client.instants import instant_ns, same_instant
-from conformance.client.protocol import Call, Failure, HarnessError, Model, parse_answer, parse_hello
-from conformance.client.run import Outcome
-from conformance.client.scenario import Received, Script, http_date_ahead, model_reply
-from conformance.failures import Blocked
+from models_conformance.client.instants import instant_ns, same_instant
+from models_conformance.client.protocol import Call, Failure, HarnessError, Model, parse_answer, parse_hello
+from models_conformance.client.run import Outcome
+from models_conformance.client.scenario import Received, Script, http_date_ahead, model_reply
+from models_conformance.failures import Blocked
 
 
 @pytest.mark.parametrize(

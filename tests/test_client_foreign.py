@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from conformance import registry
+from models_conformance import registry
 
 from ._cli import ROOT, run_command
 

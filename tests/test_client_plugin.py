@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conformance import registry
+from models_conformance import registry
 
 from ._cli import ROOT
 from .test_client_broken import run_client_cli
@@ -36,8 +36,8 @@ def test_a_users_own_module_judges_the_client_its_conformance_client_fixture_ret
     pytester.makeconftest(CONFTEST)
     pytester.makepyfile(
         test_my_client="""
-        from conformance.suite.client.test_requests import *  # noqa: F403
-        from conformance.suite.client.test_errors import (  # noqa: F401
+        from models_conformance.suite.client.test_requests import *  # noqa: F403
+        from models_conformance.suite.client.test_errors import (  # noqa: F401
             test_an_error_exposes_status_type_message_and_request_id,
         )
         """
@@ -58,13 +58,15 @@ def test_a_users_own_module_judges_the_client_its_conformance_client_fixture_ret
 def test_the_client_suite_without_a_client_is_a_usage_error_saying_how_to_give_one(
     pytester: pytest.Pytester,
 ) -> None:
-    result = pytester.runpytest_subprocess("--pyargs", "conformance.suite.client", "-p", "no:cacheprovider")
+    result = pytester.runpytest_subprocess(
+        "--pyargs", "models_conformance.suite.client", "-p", "no:cacheprovider"
+    )
     assert result.ret == 2
     result.stdout.fnmatch_lines(["*--conformance-client-connector CMD, --conformance-client-python SPEC*"])
 
 
 def test_a_server_run_does_not_collect_the_client_checks(pytester: pytest.Pytester) -> None:
-    from conformance import suite
+    from models_conformance import suite
 
     items, _ = pytester.inline_genitems(str(Path(suite.__file__).parent), "-p", "no:cacheprovider")
     named = {str(mark.args[0]) for item in items for mark in item.iter_markers("requirement")}

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from conformance.client.scenario import Hang, ScenarioServer, Script, error_reply, model_reply
+from models_conformance.client.scenario import Hang, ScenarioServer, Script, error_reply, model_reply
 
 
 @pytest.fixture(scope="module")

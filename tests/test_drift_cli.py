@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from conformance import SEED_EXAMPLE
-from conformance.cli import main
-from conformance.drift.render import COLUMNS, WITHHELD
+from models_conformance import SEED_EXAMPLE
+from models_conformance.cli import main
+from models_conformance.drift.render import COLUMNS, WITHHELD
 
 from .drift_recordings import (
     KEY_SHAPED,
@@ -203,7 +203,7 @@ def test_fail_on_drift_exits_1_when_drift_is_found(tmp_path: Path) -> None:
     conformant = write_vcrpy(tmp_path / "ok.yaml", conformant_recording())
 
     def status(*args: str) -> int:
-        command = [sys.executable, "-m", "conformance", "drift", *args]
+        command = [sys.executable, "-m", "models_conformance", "drift", *args]
         return subprocess.run(command, capture_output=True, text=True, timeout=120).returncode
 
     assert (status(str(drifting)), status(str(drifting), "--fail-on-drift")) == (0, 1)
@@ -268,7 +268,7 @@ def test_a_drift_document_reads_back_and_adds_up(tmp_path: Path, capsys: pytest.
 def test_hostile_values_cannot_break_the_markdown_or_the_html(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from conformance.reports import render_html
+    from models_conformance.reports import render_html
 
     hostile = "<img src=x onerror=alert(1)> | `x` |"
     answered = {"content-type": "application/json", "request-id": "r", "x-evil": hostile, "x-ansi": "\x1b[2J"}

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conformance.drift import known
+from models_conformance.drift import known
 
 ROOT = Path(__file__).parents[1]
 REAL_WORLD = ROOT.parent / "shared" / "real-world"
@@ -34,7 +34,7 @@ HEADERS = {
 @pytest.mark.skipif(not REAL_WORLD.is_dir(), reason=f"no real recordings at {REAL_WORLD}")
 def test_real_traffic_shows_the_mid_2026_fields_and_the_edges_headers() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "conformance", "drift", str(REAL_WORLD), "--json"],
+        [sys.executable, "-m", "models_conformance", "drift", str(REAL_WORLD), "--json"],
         capture_output=True,
         text=True,
         timeout=120,
@@ -66,7 +66,7 @@ def test_real_traffic_shows_the_mid_2026_fields_and_the_edges_headers() -> None:
 @pytest.mark.skipif(not REAL_WORLD.is_dir(), reason=f"no real recordings at {REAL_WORLD}")
 def test_the_readme_shows_what_the_command_prints_for_the_real_recordings() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "conformance", "drift", "../shared/real-world/"],
+        [sys.executable, "-m", "models_conformance", "drift", "../shared/real-world/"],
         capture_output=True,
         text=True,
         timeout=120,

@@ -13,9 +13,9 @@ from typing import Any
 import httpx
 import pytest
 
-from conformance.reference.app import create_app
-from conformance.reference.server import ReferenceServer
-from conformance.run import REFERENCE_KEY
+from models_conformance.reference.app import create_app
+from models_conformance.reference.server import ReferenceServer
+from models_conformance.run import REFERENCE_KEY
 
 from ._cli import run_command
 from .drifting_server import ORG_ID, drifting
@@ -140,7 +140,7 @@ def test_the_drift_command_reads_a_reports_section_back(drifting_url: str, tmp_p
         [
             sys.executable,
             "-m",
-            "conformance",
+            "models_conformance",
             "drift",
             str(tmp_path / "report.json"),
             "--json",

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from conformance.reference.app import create_app
-from conformance.reference.server import ReferenceServer
-from conformance.run import REFERENCE_KEY
+from models_conformance.reference.app import create_app
+from models_conformance.reference.server import ReferenceServer
+from models_conformance.run import REFERENCE_KEY
 
 from ._cli import run_command
 from .foreign_doubles import App, dynamic_mock, mounted, redirecting_slash, static_mock

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from conformance.exchange import Exchange, Request, Response
-from conformance.intermediary import intermediary
-from conformance.observations import Observations
+from models_conformance.exchange import Exchange, Request, Response
+from models_conformance.intermediary import intermediary
+from models_conformance.observations import Observations
 
 HTML = b"<html><head><title>414 Request-URI Too Large</title></head><body>cloudflare</body></html>"
 EDGE = {"server": "cloudflare", "cf-ray": "8f0c2a1b3c4d5e6f-IAD", "content-type": "text/html"}

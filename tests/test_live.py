@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from conformance.exchange import Response
-from conformance.reference.app import create_app
-from conformance.reference.server import ReferenceServer
-from conformance.run import REFERENCE_KEY
-from conformance.target import Target, retry_delay
+from models_conformance.exchange import Response
+from models_conformance.reference.app import create_app
+from models_conformance.reference.server import ReferenceServer
+from models_conformance.run import REFERENCE_KEY
+from models_conformance.target import Target, retry_delay
 
 from .test_broken_servers import run_cli
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conformance.run import REFERENCE_KEY
+from models_conformance.run import REFERENCE_KEY
 
 
 def test_the_suite_runs_as_a_plugin_against_a_given_url(
@@ -16,7 +16,7 @@ def test_the_suite_runs_as_a_plugin_against_a_given_url(
     report = pytester.path / "report.json"
     result = pytester.runpytest_subprocess(
         "--pyargs",
-        "conformance.suite",
+        "models_conformance.suite",
         "-p",
         "no:cacheprovider",
         f"--conformance-base-url={conformance_reference_server}",
@@ -91,7 +91,7 @@ def test_users_check_their_own_responses_with_the_helpers(pytester: pytest.Pytes
         f"""
         import httpx
         import pytest
-        from conformance import ConformanceFailure, assert_model_response
+        from models_conformance import ConformanceFailure, assert_model_response
 
         def test_mock_conforms(conformance_reference_server):
             response = httpx.get(

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from conformance import registry
-from conformance.cli import requirements_markdown
+from models_conformance import registry
+from models_conformance.cli import requirements_markdown
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 BLOCK = re.compile(r"<!-- requirements:start[^>]*-->\n(.*?)<!-- requirements:end -->", re.DOTALL)

@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from conformance.reference import (
+from models_conformance.reference import (
     Catalog,
     CatalogError,
     ReferenceServer,
@@ -29,8 +29,8 @@ from conformance.reference import (
     load_catalog,
     spawn,
 )
-from conformance.reference.betas import SDK_2_14_BETAS
-from conformance.schemas import error_validator, known_betas, list_validator, model_validator
+from models_conformance.reference.betas import SDK_2_14_BETAS
+from models_conformance.schemas import error_validator, known_betas, list_validator, model_validator
 
 V1 = "2023-06-01"
 V2 = "2026-10-21"
@@ -662,7 +662,10 @@ def test_a_spawned_mock_reports_its_address_and_serves(tmp_path: Path) -> None:
 
 def mock_cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "conformance.reference", *args], capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "models_conformance.reference", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 

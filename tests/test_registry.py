@@ -9,7 +9,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from conformance import registry
+from models_conformance import registry
 
 SHARED_REQUIREMENTS = Path(__file__).resolve().parents[2] / "shared" / "contract" / "REQUIREMENTS.md"
 PACKAGE = Path(registry.__file__).parent
@@ -57,7 +57,7 @@ def test_lifecycle_applies_to_the_later_contract_only() -> None:
 def test_every_server_must_requirement_has_a_check_and_every_check_names_a_known_id(
     pytester: pytest.Pytester,
 ) -> None:
-    from conformance import suite
+    from models_conformance import suite
 
     items, _ = pytester.inline_genitems(str(Path(suite.__file__).parent), "-p", "no:cacheprovider")
     named = {str(mark.args[0]) for item in items for mark in item.iter_markers("requirement")}
@@ -71,7 +71,7 @@ def test_every_server_must_requirement_has_a_check_and_every_check_names_a_known
 def test_every_client_must_requirement_has_a_check_and_every_check_names_a_client_id(
     pytester: pytest.Pytester,
 ) -> None:
-    from conformance.suite import client
+    from models_conformance.suite import client
 
     items, _ = pytester.inline_genitems(str(Path(client.__file__).parent), "-p", "no:cacheprovider")
     named = {str(mark.args[0]) for item in items for mark in item.iter_markers("requirement")}

@@ -23,9 +23,9 @@ from typing import Any
 
 import pytest
 
-from conformance.reference.app import create_app
-from conformance.reference.server import ReferenceServer
-from conformance.reports.html import MAX_FINDINGS, SHOWN_FINDINGS
+from models_conformance.reference.app import create_app
+from models_conformance.reference.server import ReferenceServer
+from models_conformance.reports.html import MAX_FINDINGS, SHOWN_FINDINGS
 
 from .broken_servers import FAULTS, Fault, map_models
 
@@ -144,7 +144,7 @@ def report(broken_server: str, folder: Path) -> dict[str, Any]:
     path = folder / "report.json"
     suite = ["--base-url", broken_server, "--seed", "20261125", "--examples", "30", "--timeout", "5"]
     run = subprocess.run(
-        [sys.executable, "-m", "conformance", "server", *suite, "--report-json", str(path)],
+        [sys.executable, "-m", "models_conformance", "server", *suite, "--report-json", str(path)],
         capture_output=True,
         text=True,
         timeout=300,
@@ -152,7 +152,14 @@ def report(broken_server: str, folder: Path) -> dict[str, Any]:
     )
     assert path.exists(), run.stdout + run.stderr
     subprocess.run(
-        [sys.executable, "-m", "conformance.reports", str(path), "--html", str(folder / "report.html")],
+        [
+            sys.executable,
+            "-m",
+            "models_conformance.reports",
+            str(path),
+            "--html",
+            str(folder / "report.html"),
+        ],
         check=True,
         timeout=60,
     )

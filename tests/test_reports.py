@@ -14,12 +14,12 @@ from typing import Any
 
 import pytest
 
-from conformance import exchange, registry
-from conformance.exchange import Exchange, Request, Response
-from conformance.failures import ConformanceFailure, Finding
-from conformance.reports import render_html, render_markdown
-from conformance.reports.__main__ import main
-from conformance.results import ItemResult, Results, item_from_exception
+from models_conformance import exchange, registry
+from models_conformance.exchange import Exchange, Request, Response
+from models_conformance.failures import ConformanceFailure, Finding
+from models_conformance.reports import render_html, render_markdown
+from models_conformance.reports.__main__ import main
+from models_conformance.results import ItemResult, Results, item_from_exception
 
 HOSTILE = "<script>alert(1)</script>"
 HOSTILE_MESSAGE = "the body says <img src=x onerror=alert(2)> | and `more` &amp; *this*\nsecond line"
@@ -353,7 +353,7 @@ def test_every_outcome_and_optional_field_shows_in_markdown() -> None:
     assert "models-conformance server --base-url" in markdown
 
 
-# python -m conformance.reports
+# python -m models_conformance.reports
 
 
 def test_the_command_line_converts_a_json_report(tmp_path: Path) -> None:

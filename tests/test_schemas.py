@@ -14,7 +14,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.protocols import Validator
 from referencing import Registry, Resource
 
-from conformance.schemas import (
+from models_conformance.schemas import (
     CONTRACTS,
     DEFAULT_CONTRACT,
     error_validator,

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import HealthCheck, Phase, find, given, settings
 from hypothesis import strategies as st
 
-from conformance.schemas import CONTRACTS, load_schema, model_validator
-from conformance.strategies import model_infos, rfc3339_datetimes
+from models_conformance.schemas import CONTRACTS, load_schema, model_validator
+from models_conformance.strategies import model_infos, rfc3339_datetimes
 
 ROUND_TRIP = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 # Reaching a shape is the point, not a minimal example: shrinking would only cost time.

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from conformance.reference.app import create_app
-from conformance.reference.server import ReferenceServer
-from conformance.run import REFERENCE_KEY
+from models_conformance.reference.app import create_app
+from models_conformance.reference.server import ReferenceServer
+from models_conformance.run import REFERENCE_KEY
 
 from .broken_servers import FAULTS
 from .test_broken_servers import run_cli

@@ -36,7 +36,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 SEED = 20261202  # every target is judged with the same generated cases
 SUITE_TIMEOUT = 900.0  # a default run sends about 185 requests; Prism answers ~1,850 a second
-CONFORMANCE = (sys.executable, "-m", "conformance")
+CONFORMANCE = (sys.executable, "-m", "models_conformance")
 
 
 def load_targets(directory: Path) -> dict[str, TargetSpec]:

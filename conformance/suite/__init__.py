@@ -1,4 +1,0 @@
-"""The server conformance suite: ``pytest --pyargs conformance.suite``.
-
-Every test names the requirement it judges with ``@pytest.mark.requirement(ID)``.
-"""

@@ -1,0 +1,233 @@
+"""Reading cassettes into :class:`~models_conformance.exchange.Exchange` objects.
+
+Two layouts are read:
+
+- vcrpy / pytest-recording: ``interactions: [{request: {method, uri, headers, body}, response:
+  {status: {code, message}, headers, body: {string}}}]``, headers as lists of values, bodies as text
+  or ``!!binary``;
+- Ruby VCR and R vcr: ``http_interactions: [...]`` with lower-case methods, bodies as
+  ``{encoding, string}`` or ``{base64_string}``, headers as lists or scalars, and a status that is a
+  mapping or a bare number. R vcr often leaves out the request's headers and body.
+
+A compressed body (gzip, deflate, brotli or zstd: :mod:`.codings`) is decompressed wherever it was
+recorded compressed; a recorder that stored it already decoded but kept ``content-encoding`` is
+handled too.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+
+from ..exchange import Exchange, Request, Response
+from ..schemas import CONTRACTS, DEFAULT_CONTRACT
+from .codings import GZIP_MAGIC, CodingError, decode
+
+__all__ = ["MODELS_PATH", "Cassette", "CassetteError", "Interaction", "load"]
+
+# `/v1/models` (a list) or `/v1/models/<segment>` (a retrieve; <segment> is the raw id as sent), after any
+# base path a gateway puts in front.
+MODELS_PATH = re.compile(r"(?:^|/)v1/models(?:/(?P<segment>.*))?$")
+
+
+class CassetteError(Exception):
+    """A file that cannot be read as a cassette; the message says why, for that file alone."""
+
+
+@dataclass(frozen=True)
+class Interaction:
+    """One recorded request and response; ``index`` is its 0-based place in the file's list."""
+
+    index: int
+    exchange: Exchange
+    request_headers_recorded: bool
+    request_body_recorded: bool
+    recorded_at: Any = None  # Ruby VCR / R vcr: when it was recorded, as the file has it (text or a date)
+
+    def describe(self) -> str:
+        request = self.exchange.request
+        return f"{request.method} {request.url} -> {self.exchange.response.status}"
+
+
+@dataclass(frozen=True)
+class Cassette:
+    path: str
+    format: str  # "vcrpy", "ruby-vcr" or "r-vcr"
+    interactions: tuple[Interaction, ...]
+    problems: tuple[str, ...]  # interactions that could not be read; the others still are
+    text: str
+
+
+class _Loader(yaml.SafeLoader):
+    """A safe loader that reads tags it does not know (e.g. Ruby's ``!ruby/...``) as plain data."""
+
+
+def _untagged(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
+    if isinstance(node, yaml.MappingNode):
+        return loader.construct_mapping(node, deep=True)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node, deep=True)
+    return loader.construct_scalar(node)  # type: ignore[arg-type]
+
+
+def _binary(loader: yaml.SafeLoader, node: yaml.Node) -> bytes:
+    return loader.construct_yaml_binary(node)  # type: ignore[arg-type]
+
+
+# Ruby's YAML writes a body that is not UTF-8 (a compressed one) as `!binary` base64.
+_Loader.add_constructor("!binary", _binary)
+_Loader.add_multi_constructor("!", _untagged)
+_Loader.add_multi_constructor("tag:", _untagged)
+
+
+def load(path: str | Path, default_contract: str = DEFAULT_CONTRACT) -> Cassette:
+    """The cassette at ``path``; :class:`CassetteError` when it cannot be read as one."""
+    name = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise CassetteError(f"cannot read the file: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CassetteError(f"not a text file (byte {exc.start} is not UTF-8)") from None
+    if not text.strip():
+        raise CassetteError("the file is empty")
+    document = _parse(text, name)
+    fmt, entries = _layout(document)
+    if not entries:
+        raise CassetteError(f"the cassette holds no interactions ({fmt} layout, empty list)")
+    interactions: list[Interaction] = []
+    problems: list[str] = []
+    for index, entry in enumerate(entries):
+        try:
+            interactions.append(_interaction(index, entry, default_contract))
+        except CassetteError as exc:
+            problems.append(f"interaction {index}: {exc}")
+    return Cassette(name, fmt, tuple(interactions), tuple(problems), text)
+
+
+def _parse(text: str, name: str) -> Any:
+    if name.endswith(".json"):
+        try:
+            return json.loads(text)
+        except ValueError:
+            pass  # vcrpy's JSON serializer writes JSON, but a YAML file may be named .json too
+    try:
+        return yaml.load(text, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1} column {mark.column + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or type(exc).__name__
+        raise CassetteError(f"not YAML: {problem}{where}") from None
+
+
+def _layout(document: Any) -> tuple[str, list[Any]]:
+    if isinstance(document, Mapping):
+        if "interactions" in document:
+            entries = document["interactions"]
+            fmt = "vcrpy"
+        elif "http_interactions" in document:
+            entries = document["http_interactions"]
+            recorded_with = str(document.get("recorded_with") or "")
+            fmt = "r-vcr" if "vcr/" in recorded_with or "webmockr" in recorded_with else "ruby-vcr"
+        else:
+            keys = ", ".join(sorted(map(str, document))) or "none"
+            raise CassetteError(
+                "unknown format: a cassette is a mapping with `interactions` (vcrpy, pytest-recording) "
+                f"or `http_interactions` (Ruby VCR, R vcr); this one has top-level keys: {keys}"
+            )
+        if entries is None:
+            return fmt, []
+        if not isinstance(entries, list):
+            raise CassetteError(f"unknown format: `{fmt}` interactions are not a list")
+        return fmt, entries
+    shown = type(document).__name__ if document is not None else "nothing"
+    raise CassetteError(f"unknown format: the YAML document is a {shown}, not a mapping of interactions")
+
+
+def _interaction(index: int, entry: Any, default_contract: str) -> Interaction:
+    if not isinstance(entry, Mapping):
+        raise CassetteError("not a mapping with `request` and `response`")
+    request = entry.get("request")
+    response = entry.get("response")
+    if not isinstance(request, Mapping) or not isinstance(response, Mapping):
+        raise CassetteError("no `request` or no `response` recorded")
+    method = request.get("method")
+    uri = request.get("uri")
+    if not isinstance(method, str) or not isinstance(uri, str):
+        raise CassetteError("the request has no method or no uri")
+    parts = urlsplit(uri)
+    base_url = f"{parts.scheme}://{parts.netloc}" if parts.scheme else ""
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    request_headers = _headers(request.get("headers"))
+    request_body = _body(request.get("body")) if "body" in request else None
+    exchange_request = Request.make(method, base_url, target, request_headers, request_body or b"")
+
+    status = _status(response)
+    response_headers = _headers(response.get("headers"))
+    # Old vcrpy httpx cassettes keep the body under `content`.
+    response_body = _body(response["content"] if "content" in response else response.get("body")) or b""
+    response_headers, response_body = _decoded(response_headers, response_body)
+    version = exchange_request.header("anthropic-version")
+    contract = version if version in CONTRACTS else default_contract
+    exchange = Exchange(
+        exchange_request, Response.make(status, response_headers, response_body), contract=contract
+    )
+    headers_recorded = request.get("headers") is not None
+    return Interaction(index, exchange, headers_recorded, request_body is not None, entry.get("recorded_at"))
+
+
+def _status(response: Mapping[str, Any]) -> int:
+    status = response.get("status", response.get("status_code"))
+    if isinstance(status, Mapping):
+        status = status.get("code", status.get("status_code"))
+    try:
+        return int(status)
+    except (TypeError, ValueError):
+        raise CassetteError(f"the response has no HTTP status (found {status!r})") from None
+
+
+def _headers(headers: Any) -> list[tuple[str, str]]:
+    if not isinstance(headers, Mapping):
+        return []
+    pairs = []
+    for name, values in headers.items():
+        for value in values if isinstance(values, list) else [values]:
+            pairs.append((str(name), "" if value is None else str(value)))
+    return pairs
+
+
+def _body(body: Any) -> bytes | None:
+    """The body's bytes; None when the recording does not hold one."""
+    if isinstance(body, Mapping):
+        if body.get("base64_string") is not None:
+            try:
+                return base64.b64decode(str(body["base64_string"]))
+            except ValueError:
+                raise CassetteError("the body's base64_string is not base64") from None
+        body = body.get("string")
+    if body is None:
+        return b""
+    if isinstance(body, bytes):
+        return body
+    text = str(body)
+    if text.startswith(GZIP_MAGIC.decode("latin-1")) and all(ord(char) < 256 for char in text):
+        return text.encode("latin-1")  # binary bytes that YAML holds as characters
+    return text.encode("utf-8")
+
+
+def _decoded(headers: list[tuple[str, str]], body: bytes) -> tuple[list[tuple[str, str]], bytes]:
+    """The plain body; `content-encoding` dropped once it is."""
+    try:
+        return decode(headers, body)
+    except CodingError as exc:
+        raise CassetteError(f"the response body is recorded compressed but cannot be read: {exc}") from None

@@ -1,0 +1,186 @@
+"""How the suite records: the vcrpy configuration, the scrubbing of secrets, and raw request targets.
+
+Use it in one's own tests too::
+
+    @pytest.fixture(scope="module")
+    def vcr_config():
+        return models_conformance.cassettes.vcr_config()
+
+Cassettes match on method, path and query, never on the host (a local server's port changes every
+run). Scrubbing happens before anything is written: credential headers become ``[REDACTED]`` (an
+``Authorization`` keeps its scheme), cookies and set-cookie are dropped, organisation and workspace
+id headers become ``[REDACTED]``, credential-like query parameters too, and any key registered with
+:func:`models_conformance.exchange.register_secret` or shaped like a key, any workspace id (``wrkspc_…``)
+and any ``organization_id``/``workspace_id`` member is replaced wherever it appears. Compressed
+bodies (gzip, deflate, brotli, zstd) are stored decoded, so that what is written can be read and
+scanned.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from ..exchange import REDACTED, redact
+from .accounts import ACCOUNT_HEADER, ACCOUNT_MEMBER, WORKSPACE_ID
+from .codings import CodingError, decode
+from .scan import CREDENTIAL_HEADERS, KEY_PATTERNS, is_placeholder
+
+__all__ = ["MATCH_ON", "raw_targets", "scrub_request", "scrub_response", "scrub_text", "vcr_config"]
+
+MATCH_ON = ("method", "path", "query")
+_DROPPED_RESPONSE_HEADERS = frozenset({"set-cookie"})
+_CREDENTIAL_QUERY = re.compile(
+    r"(?i)^(?:x[-_])?(?:api[-_]?key|key|token|access[-_]?token|auth|authorization|secret)$"
+)
+
+
+def vcr_config(**overrides: Any) -> dict[str, Any]:
+    """Keyword arguments for ``vcr.VCR(...)`` / ``use_cassette(...)`` / ``pytest.mark.vcr(...)``."""
+    config: dict[str, Any] = {
+        "match_on": MATCH_ON,
+        "decode_compressed_response": True,
+        "before_record_request": scrub_request,
+        "before_record_response": scrub_response,
+    }
+    config.update(overrides)
+    return config
+
+
+def scrub_text(text: str) -> str:
+    """``text`` with registered secrets, anything key-shaped and account ids replaced by ``[REDACTED]``."""
+    text = redact(text)
+    for pattern in (*KEY_PATTERNS.values(), WORKSPACE_ID, ACCOUNT_MEMBER):
+        text = pattern.sub(_redacted_match, text)
+    return text
+
+
+def _redacted_match(match: re.Match[str]) -> str:
+    if match.lastindex:  # keep what surrounds the secret (e.g. "Bearer ", '"workspace_id": "')
+        whole, start = match.group(0), match.start(0)
+        return whole[: match.start(1) - start] + REDACTED + whole[match.end(1) - start :]
+    return REDACTED
+
+
+def _credential(name: str, value: str) -> str:
+    if name == "authorization" or name == "proxy-authorization":
+        scheme, _, token = value.strip().partition(" ")
+        return f"{scheme} {REDACTED}" if token else REDACTED
+    return REDACTED if value else value
+
+
+def _scrub_body(body: Any) -> Any:
+    if isinstance(body, str):
+        return scrub_text(body)
+    if isinstance(body, bytes):
+        try:
+            return scrub_text(body.decode("utf-8")).encode("utf-8")
+        except UnicodeDecodeError:
+            return body  # not text: the scan after recording judges it
+    return body
+
+
+def scrub_request(request: Any) -> Any:
+    """vcrpy ``before_record_request``: the request to write, without credentials."""
+    parts = urlsplit(request.uri)
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    scrubbed = [
+        (name, REDACTED if _CREDENTIAL_QUERY.match(name) and not is_placeholder(value) else scrub_text(value))
+        for name, value in pairs
+    ]
+    # The query is rewritten only when it held a secret, so that it stays byte for byte as sent otherwise.
+    query = urlencode(scrubbed, safe="[]") if scrubbed != pairs else parts.query
+    request.uri = urlunsplit(parts._replace(path=scrub_text(parts.path), query=query))
+    headers = {}
+    for name, value in request.headers.items():
+        lowered = name.lower()
+        if lowered == "cookie":
+            continue
+        if lowered in CREDENTIAL_HEADERS:
+            headers[name] = _credential(lowered, value)
+        else:
+            headers[name] = REDACTED if ACCOUNT_HEADER.search(lowered) else scrub_text(value)
+    request.headers = headers
+    request.body = _scrub_body(request.body)
+    return request
+
+
+def scrub_response(response: dict[str, Any]) -> dict[str, Any]:
+    """vcrpy ``before_record_response``: the response to write, decoded, without cookies or account ids."""
+    _decode(response)
+    headers: dict[str, list[str]] = {}
+    for name, values in response.get("headers", {}).items():
+        lowered = name.lower()
+        if lowered in _DROPPED_RESPONSE_HEADERS:
+            continue
+        if ACCOUNT_HEADER.search(lowered) or lowered in CREDENTIAL_HEADERS:
+            headers[name] = [REDACTED for _ in values]
+        else:
+            headers[name] = [scrub_text(str(value)) for value in values]
+    response["headers"] = headers
+    body = response.get("body")
+    if isinstance(body, dict) and "string" in body:
+        body["string"] = _scrub_body(body["string"])
+        _set_content_length(headers, body["string"])
+    return response
+
+
+def _set_content_length(headers: dict[str, list[str]], body: Any) -> None:
+    """A content-length that says the length of the body written (decoded, scrubbed), not of the one sent."""
+    if isinstance(body, str):
+        body = body.encode("utf-8")
+    if not isinstance(body, bytes):
+        return
+    for name in headers:
+        if name.lower() == "content-length":
+            headers[name] = [str(len(body))]
+
+
+def _decode(response: dict[str, Any]) -> None:
+    """Store the body decoded: vcrpy's own decoding knows gzip and deflate (brotli at best), not zstd."""
+    body = response.get("body")
+    raw = body.get("string") if isinstance(body, dict) else None
+    if not isinstance(body, dict) or not isinstance(raw, bytes):
+        return
+    pairs = [(name, str(value)) for name, values in response.get("headers", {}).items() for value in values]
+    try:
+        plain_pairs, plain = decode(pairs, raw)
+    except CodingError:
+        return  # kept as sent: after recording, a cassette that cannot be read in full is rejected
+    if plain is raw and len(plain_pairs) == len(pairs):
+        return
+    headers: dict[str, list[str]] = {}
+    for name, value in plain_pairs:
+        headers.setdefault(name, []).append(value)
+    response["headers"] = headers
+    body["string"] = plain
+
+
+@contextlib.contextmanager
+def raw_targets() -> Iterator[None]:
+    """Make vcrpy record and match the request target httpx really sent.
+
+    The suite's :class:`~models_conformance.target.Target` gives httpx the base URL and puts the exact target
+    (percent-encodings and dot segments as written) in httpx's ``target`` extension; vcrpy's httpx stub
+    only looks at ``request.url``, so without this every request would be recorded as ``/``.
+    """
+    from vcr.stubs import httpx_stubs  # type: ignore[import-untyped]
+
+    original = httpx_stubs._make_vcr_request
+
+    def make_vcr_request(real_request: Any, real_request_body: Any) -> Any:
+        request = original(real_request, real_request_body)
+        target = real_request.extensions.get("target")
+        if target:
+            url = real_request.url
+            request.uri = f"{url.scheme}://{url.netloc.decode('ascii')}{target.decode('ascii')}"
+        return request
+
+    httpx_stubs._make_vcr_request = make_vcr_request
+    try:
+        yield
+    finally:
+        httpx_stubs._make_vcr_request = original
