@@ -6,36 +6,31 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .checks.server import judge_exchange, judge_model_body, raise_findings
-from .exchange import Exchange, Request, Response
-from .failures import Finding
+from .contract import encode_segment
+from .exchange import Exchange, Probe, Request, Response
+from .findings import ConformanceFailure, Finding
+from .judge import judge
+from .judge.bodies import judge_model
 from .schemas import DEFAULT_CONTRACT
+from .transcript import Transcript
 
 __all__ = ["assert_model_response", "validate_model"]
 
 
-def _exchange(
-    status: int,
-    headers: Mapping[str, str] | Iterable[tuple[str, str]],
-    body: bytes | str | Any,
-    contract: str,
-    model_id: str,
-) -> Exchange:
+def _raw(body: bytes | str | Any) -> bytes:
+    if isinstance(body, bytes):
+        return body
     if isinstance(body, str):
-        raw = body.encode("utf-8")
-    elif isinstance(body, bytes):
-        raw = body
-    else:
-        raw = json.dumps(body).encode("utf-8")
-    request = Request.make(
-        "GET", "http://target.invalid", f"/v1/models/{model_id}", {"anthropic-version": contract}
-    )
-    return Exchange(request, Response.make(status, headers, raw), contract=contract)
+        return body.encode("utf-8")
+    return json.dumps(body).encode("utf-8")
 
 
 def validate_model(body: Any, contract: str = DEFAULT_CONTRACT) -> list[Finding]:
-    """The ways ``body`` (parsed JSON, str or bytes) falls short of BetaModelInfo; empty when it conforms."""
-    return judge_model_body(_exchange(200, {"content-type": "application/json"}, body, contract, "model"))
+    """The ways ``body`` (parsed JSON) falls short of BetaModelInfo; empty when it conforms."""
+    exchange = Exchange(
+        Request.make("GET", "http://target.invalid", "/v1/models/model"), Response.make(200), contract
+    )
+    return judge_model(body, contract, exchange)
 
 
 def assert_model_response(
@@ -46,9 +41,17 @@ def assert_model_response(
     contract: str = DEFAULT_CONTRACT,
     model_id: str = "model",
 ) -> None:
-    """Assert that one response of GET /v1/models/{model_id} conforms (any status).
+    """Assert that one answer of ``GET /v1/models/{model_id}`` conforms, whatever its status.
 
-    Raises :class:`~models_conformance.failures.ConformanceFailure` naming each violated requirement.
+    It is judged as the judge judges any answer of a target: the model body of a 200, the error
+    envelope and its type, the content type, ``request-id``. Raises
+    :class:`~models_conformance.ConformanceFailure` naming each violated requirement.
     """
     __tracebackhide__ = True
-    raise_findings(judge_exchange(_exchange(status, headers, body, contract, model_id), model_body=True))
+    request = Request.make(
+        "GET", "http://target.invalid", f"/v1/models/{encode_segment(model_id)}", {"anthropic-version": contract}
+    )
+    exchange = Exchange(request, Response.make(status, headers, _raw(body)), contract, Probe(key="valid"))
+    findings = judge(Transcript("server", contract, [exchange])).findings
+    if findings:
+        raise ConformanceFailure(findings)

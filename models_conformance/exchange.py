@@ -1,7 +1,8 @@
-"""One HTTP exchange as the checks see it, and how to reproduce it with curl.
+"""One HTTP exchange as the judge sees it, what its request meant, and how to reproduce it with curl.
 
-An :class:`Exchange` is plain data (method, raw request target, headers, body, status) so that a
-check can judge traffic from any source: the live suite, a recording, or a test's own fake.
+An :class:`Exchange` is plain data (method, raw request target, headers, body, status) so that the
+judge decides on traffic from any source the same way: the suite's own probes of a server, the
+requests a client under test sent to the scenario server, or a recording.
 """
 
 from __future__ import annotations
@@ -11,30 +12,32 @@ import shlex
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, Literal
 
-__all__ = ["NOT_JSON", "SECRET_HEADERS", "Exchange", "Request", "Response", "curl", "redact"]
+from .secret import MASK, PROBE_KEY_PREFIX, redact
+
+__all__ = [
+    "NOT_JSON",
+    "Asked",
+    "SECRET_HEADERS",
+    "Exchange",
+    "Probe",
+    "Request",
+    "Response",
+    "Source",
+    "curl",
+]
 
 # Header names whose values are credentials: never printed, never written.
 SECRET_HEADERS = frozenset({"x-api-key", "authorization", "cookie", "set-cookie", "proxy-authorization"})
-REDACTED = "[REDACTED]"
 
-_secrets: set[str] = set()
-
-
-def register_secret(value: str | None) -> None:
-    """Remember a credential so that :func:`redact` removes it wherever it shows up (even in a body)."""
-    # The suite's own made-up keys are not secrets: showing them makes a reproduction work as is.
-    if value and len(value) >= 4 and not value.startswith(PROBE_KEY_PREFIX):
-        _secrets.add(value)
-
-
-def redact(text: str) -> str:
-    """``text`` with every registered credential replaced by ``[REDACTED]``."""
-    for secret in _secrets:
-        if secret in text:
-            text = text.replace(secret, REDACTED)
-    return text
+# Who made the request and who answered it:
+# - "probe": the suite asked a server under test; the answer is judged (server requirements);
+# - "scenario": a client under test asked the suite's scenario server; the request is judged (client
+#   requirements), the answer is the suite's own script;
+# - "recording": recorded traffic of a client and a server the suite knows nothing about; both sides
+#   are judged where the recording shows them.
+Source = Literal["probe", "scenario", "recording"]
 
 
 class _NotJson:
@@ -55,10 +58,14 @@ def _headers(pairs: Iterable[tuple[str, str]] | Mapping[str, str]) -> tuple[tupl
     return tuple((name.lower(), value) for name, value in items)
 
 
+def _shown_headers(headers: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    return tuple((name, MASK if name in SECRET_HEADERS else value) for name, value in headers)
+
+
 @dataclass(frozen=True)
 class Request:
     method: str
-    base_url: str
+    base_url: str  # the origin (and any base path) the target is relative to
     target: str  # the raw request target sent on the wire: path (percent-encoded as sent) and query
     headers: tuple[tuple[str, str], ...] = ()
     body: bytes = b""
@@ -82,18 +89,35 @@ class Request:
         name = name.lower()
         return next((value for key, value in self.headers if key == name), None)
 
+    def header_values(self, name: str) -> list[str]:
+        name = name.lower()
+        return [value for key, value in self.headers if key == name]
+
+    def __repr__(self) -> str:
+        # Credentials never reach a repr: pytest prints the reprs of a failing test's arguments.
+        return (
+            f"Request({self.method} {self.url!r}, headers={_shown_headers(self.headers)!r}, "
+            f"body={len(self.body)} bytes)"
+        )
+
 
 @dataclass(frozen=True)
 class Response:
-    status: int
+    status: int  # 0: no HTTP answer at all (see ``problem``)
     headers: tuple[tuple[str, str], ...] = ()
     body: bytes = b""
+    # Why the answer is incomplete or not an HTTP answer at all (a deadline, a size limit, a reset).
+    problem: str | None = None
 
     @classmethod
     def make(
-        cls, status: int, headers: Iterable[tuple[str, str]] | Mapping[str, str] = (), body: bytes = b""
+        cls,
+        status: int,
+        headers: Iterable[tuple[str, str]] | Mapping[str, str] = (),
+        body: bytes = b"",
+        problem: str | None = None,
     ) -> Response:
-        return cls(status, _headers(headers), body)
+        return cls(status, _headers(headers), body, problem)
 
     def header(self, name: str) -> str | None:
         name = name.lower()
@@ -101,22 +125,80 @@ class Response:
 
     @cached_property
     def json(self) -> Any:
-        """The body parsed as JSON, or a :data:`NOT_JSON` instance saying why it is not."""
+        """The body parsed as JSON (RFC 8259), or a :data:`NOT_JSON` instance saying why it is not."""
+        if self.problem is not None:
+            return _NotJson(self.problem)
         if not self.body:
             return _NotJson("the body is empty")
         try:
-            return json.loads(self.body)
+            return json.loads(self.body, parse_constant=_refuse_constant)
         except UnicodeDecodeError as exc:
             return _NotJson(f"the body is not UTF-8 ({exc.reason} at byte {exc.start})")
         except json.JSONDecodeError as exc:
             return _NotJson(f"{exc.msg} at line {exc.lineno} column {exc.colno}")
+        except _NotAJsonValue as exc:
+            return _NotJson(str(exc))
         except RecursionError:
             # Python's parser gives up on deep nesting ("[" * 100000): garbage, not a crash of the suite.
             return _NotJson("it is nested deeper than a JSON parser follows")
+        except ValueError as exc:
+            # A number of thousands of digits: Python refuses to convert it (int_max_str_digits).
+            return _NotJson(f"it holds a value no JSON parser should accept ({str(exc)[:80]})")
 
     def body_excerpt(self, limit: int = 200) -> str:
         text = self.body[:limit].decode("utf-8", "replace")
         return redact(text + ("…" if len(self.body) > limit else ""))
+
+    def describe(self) -> str:
+        """``HTTP 404`` or, with no HTTP answer, what happened instead."""
+        if self.status == 0:
+            return f"no HTTP answer ({self.problem})"
+        return f"HTTP {self.status}" + (f" ({self.problem})" if self.problem else "")
+
+
+class _NotAJsonValue(ValueError):
+    pass
+
+
+def _refuse_constant(name: str) -> Any:
+    # Python's parser accepts NaN and Infinity; RFC 8259 section 6 does not.
+    raise _NotAJsonValue(f"it holds {name}, which is not a JSON value (RFC 8259 section 6)")
+
+
+@dataclass(frozen=True)
+class Probe:
+    """What the suite meant by a request, beyond what the request itself shows.
+
+    Empty strings mean "not stated": a recording of someone else's traffic states nothing, and the
+    judge then decides only from what the exchange shows.
+    """
+
+    # Whether the id asked for names a model: "model" (a listed id, or one given with --model),
+    # "alias" (a declared alias), "maybe-alias" (a guess at an alias: 404 is as right as a model),
+    # "nothing" (an id the suite made up).
+    intent: str = ""
+    # The credential sent: "valid" (the configured key), "wrong" (a made-up key), "none".
+    key: str = ""
+    # The betas sent: "documented" (values the reference page lists), "unknown" (one made up).
+    betas: str = ""
+    # What kind of probe this is, for grouping findings ("listed model", "generated id of 100-299
+    # characters"); the exchange itself shows the particular id.
+    shape: str = ""
+
+    def as_dict(self) -> dict[str, str]:
+        return {name: value for name, value in self.__dict__.items() if value}
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What a client under test had been asked to do when it sent a request (the scenario knows; a
+    recording does not)."""
+
+    model_id: str
+    betas: tuple[str, ...] | None
+    key: str  # the key the client was configured with (the suite's own made-up one)
+    attempt: int  # 0: the call's first request; 1, 2, ...: its retries
+    call: str  # "call 17": the call it belongs to
 
 
 @dataclass(frozen=True)
@@ -124,7 +206,19 @@ class Exchange:
     request: Request
     response: Response
     contract: str = "2023-06-01"
-    # Intermediary answers (an edge proxy's 502, ...) that the same request got first, then retried.
+    probe: Probe = field(default_factory=Probe)
+    source: Source = "probe"
+    asked: Asked | None = None
+    # Seconds since the epoch when the answer arrived (recordings: the Date header or recorded_at).
+    at: float | None = None
+    # Where the exchange can be found again: "request 17" of a run, "file.yaml #3" of a recording.
+    where: str = ""
+    # The run or recording file it belongs to: what a recording left out is taken to be the same
+    # within one session (one client wrote it), and unknown across sessions.
+    session: str = ""
+    # Parts a recording left out ("request headers", "request body"): what they would show is unknown.
+    unrecorded: frozenset[str] = frozenset()
+    # Answers the same request got first and that were retried (an edge proxy's transient 502).
     superseded: tuple[Response, ...] = field(default=(), compare=False)
 
     def reproduction(self) -> str:
@@ -152,8 +246,6 @@ def curl(request: Request) -> str:
     return redact(" ".join(parts))
 
 
-# Made-up credentials the suite sends on purpose carry this prefix; they are safe to print.
-PROBE_KEY_PREFIX = "conformance-"
 # Set by the HTTP client itself; leaving them out keeps a reproduction short.
 _TRANSPORT_HEADERS = frozenset(
     {"host", "content-length", "accept-encoding", "connection", "user-agent", "accept"}

@@ -1,7 +1,10 @@
 """The requirement registry: the contract's rules as data (``data/requirements.json``).
 
 Every check, report and baseline refers to a requirement by its stable ID. The file is plain JSON so
-that tools in other languages can read it; this module only loads and indexes it.
+that tools in other languages can read it: beside each statement and its source, it says which
+exchanges the requirement is judged on (``judged_on.when``, in the vocabulary of ``facts``), what
+the contract allows beyond the statement (``exceptions``), and, when several requirements could
+name one fault, which one does (``attribution``). This module loads and indexes it.
 """
 
 from __future__ import annotations
@@ -15,15 +18,20 @@ from typing import Any, Literal
 
 __all__ = [
     "REQUIREMENTS_FILE",
+    "Allowance",
+    "JudgedOn",
     "Requirement",
     "UnknownRequirement",
     "all_requirements",
+    "attribution",
     "get",
     "requirements",
+    "status_owners",
 ]
 
 Level = Literal["MUST", "SHOULD", "MAY"]
 Role = Literal["server", "client", "cassette"]
+Facts = Mapping[str, str]
 
 REQUIREMENTS_FILE = "data/requirements.json"
 
@@ -37,14 +45,42 @@ class UnknownRequirement(KeyError):
 
 
 @dataclass(frozen=True)
+class JudgedOn:
+    text: str
+    when: tuple[Mapping[str, frozenset[str]], ...]
+    owns_status: bool = False
+    cross: bool = False
+    calls: bool = False
+    files: bool = False
+
+    def matches(self, facts: Facts) -> bool:
+        """Whether an exchange with these facts is one the requirement is judged on."""
+        return any(
+            all(facts.get(name) in allowed for name, allowed in alternative.items())
+            for alternative in self.when
+        )
+
+
+@dataclass(frozen=True)
+class Allowance:
+    """What the contract allows beyond the statement, and where it says so."""
+
+    text: str
+    source: str
+    url: str
+
+
+@dataclass(frozen=True)
 class Requirement:
     id: str
     level: Level
     role: Role
     statement: str
     source: str
+    source_url: str
     contracts: tuple[str, ...]
-    condition: str | None = None
+    judged_on: JudgedOn
+    exceptions: tuple[Allowance, ...] = ()
 
     @property
     def fails_run(self) -> bool:
@@ -61,10 +97,12 @@ class Requirement:
             "role": self.role,
             "statement": self.statement,
             "source": self.source,
+            "source_url": self.source_url,
             "contracts": list(self.contracts),
+            "judged_on": self.judged_on.text,
         }
-        if self.condition:
-            data["condition"] = self.condition
+        if self.exceptions:
+            data["exceptions"] = [exc.__dict__ for exc in self.exceptions]
         return data
 
 
@@ -73,6 +111,19 @@ def load_document() -> dict[str, Any]:
     text = resources.files("models_conformance").joinpath(REQUIREMENTS_FILE).read_text(encoding="utf-8")
     document: dict[str, Any] = json.loads(text)
     return document
+
+
+def _judged_on(entry: Mapping[str, Any]) -> JudgedOn:
+    return JudgedOn(
+        text=entry["text"],
+        when=tuple(
+            {name: frozenset(values) for name, values in alternative.items()} for alternative in entry["when"]
+        ),
+        owns_status=entry.get("owns_status", False),
+        cross=entry.get("cross", False),
+        calls=entry.get("calls", False),
+        files=entry.get("files", False),
+    )
 
 
 @cache
@@ -85,8 +136,10 @@ def _index() -> Mapping[str, Requirement]:
             role=entry["role"],
             statement=entry["statement"],
             source=entry["source"],
+            source_url=entry["source_url"],
             contracts=tuple(entry["contracts"]),
-            condition=entry.get("condition"),
+            judged_on=_judged_on(entry["judged_on"]),
+            exceptions=tuple(Allowance(**exc) for exc in entry.get("exceptions", ())),
         )
         if requirement.id in index:
             raise ValueError(f"{REQUIREMENTS_FILE}: requirement {requirement.id} is listed twice")
@@ -110,3 +163,18 @@ def get(requirement_id: str) -> Requirement:
         return _index()[requirement_id]
     except KeyError:
         raise UnknownRequirement(requirement_id) from None
+
+
+@cache
+def attribution() -> Mapping[str, int]:
+    """Rank of each requirement that may name a fault another one also sees (lower names it)."""
+    return {requirement_id: rank for rank, requirement_id in enumerate(load_document()["attribution"])}
+
+
+@cache
+def status_owners() -> tuple[Requirement, ...]:
+    """The requirements that say what status an answer must have, in the order that decides which
+    one judges an exchange that several apply to."""
+    ranks = attribution()
+    owners = [r for r in all_requirements() if r.judged_on.owns_status]
+    return tuple(sorted(owners, key=lambda r: ranks[r.id]))

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from urllib.parse import unquote
 
 from .formats import Cassette, Interaction
-from .placeholders import is_placeholder
+from ..placeholders import is_placeholder
 from .scan import COOKIE_HEADERS, Leak, cookie_names, edge_visitor_cookie, registered
 
 __all__ = ["ACCOUNT_HEADER", "ACCOUNT_MEMBER", "REQUIREMENT", "WORKSPACE_ID", "scan_accounts", "scan_lines"]

@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from ..exchange import Exchange, Request, Response
+from ..times import parse_time
 from ..schemas import CONTRACTS, DEFAULT_CONTRACT
 from .codings import GZIP_MAGIC, CodingError, decode
 
@@ -109,7 +110,7 @@ def load(path: str | Path, default_contract: str = DEFAULT_CONTRACT) -> Cassette
     problems: list[str] = []
     for index, entry in enumerate(entries):
         try:
-            interactions.append(_interaction(index, entry, default_contract))
+            interactions.append(_interaction(str(path), index, entry, default_contract))
         except CassetteError as exc:
             problems.append(f"interaction {index}: {exc}")
     return Cassette(name, fmt, tuple(interactions), tuple(problems), text)
@@ -154,7 +155,7 @@ def _layout(document: Any) -> tuple[str, list[Any]]:
     raise CassetteError(f"unknown format: the YAML document is a {shown}, not a mapping of interactions")
 
 
-def _interaction(index: int, entry: Any, default_contract: str) -> Interaction:
+def _interaction(path: str, index: int, entry: Any, default_contract: str) -> Interaction:
     if not isinstance(entry, Mapping):
         raise CassetteError("not a mapping with `request` and `response`")
     request = entry.get("request")
@@ -179,11 +180,28 @@ def _interaction(index: int, entry: Any, default_contract: str) -> Interaction:
     response_headers, response_body = _decoded(response_headers, response_body)
     version = exchange_request.header("anthropic-version")
     contract = version if version in CONTRACTS else default_contract
-    exchange = Exchange(
-        exchange_request, Response.make(status, response_headers, response_body), contract=contract
+    unrecorded = frozenset(
+        part
+        for part, recorded in (("request headers", request.get("headers") is not None), ("request body", request_body is not None))
+        if not recorded
     )
-    headers_recorded = request.get("headers") is not None
-    return Interaction(index, exchange, headers_recorded, request_body is not None, entry.get("recorded_at"))
+    at = parse_time(_header(response_headers, "date")) or parse_time(entry.get("recorded_at"))
+    exchange = Exchange(
+        exchange_request,
+        Response.make(status, response_headers, response_body),
+        contract=contract,
+        source="recording",
+        at=at.timestamp() if at is not None else None,
+        where=f"{path} #{index}",
+        session=path,
+        unrecorded=unrecorded,
+    )
+    return Interaction(index, exchange, "request headers" not in unrecorded, request_body is not None,
+                       entry.get("recorded_at"))
+
+
+def _header(headers: list[tuple[str, str]], name: str) -> str | None:
+    return next((value for key, value in headers if key.lower() == name), None)
 
 
 def _status(response: Mapping[str, Any]) -> int:

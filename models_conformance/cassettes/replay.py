@@ -20,8 +20,8 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from ..reference.app import serve_lifespan
-from .cli import cassette_files
-from .cross import judge_across
+from .paths import cassette_files
+from ..judge.cross import judge_across
 from .formats import Cassette, CassetteError, Interaction, load
 
 __all__ = ["ReplayApp", "ReplayError", "create_replay_app"]

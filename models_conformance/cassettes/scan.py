@@ -22,10 +22,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from ..exchange import Request, register_secret
-from ..failures import Finding
+from ..exchange import Request
+from ..secret import register_secret
+from ..findings import Finding
 from .formats import Cassette, Interaction
-from .placeholders import is_placeholder
+from ..placeholders import is_placeholder
 
 __all__ = [
     "EDGE_VISITOR_COOKIES",

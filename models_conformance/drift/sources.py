@@ -16,7 +16,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from ..cassettes.cli import expand_paths
+from ..cassettes.paths import expand_paths
 from ..cassettes.formats import CassetteError, load
 from .collect import Drift, DriftFormatError
 from .observe import iso_instant

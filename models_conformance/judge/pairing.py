@@ -8,21 +8,20 @@ values, were answered for the same account where the recording shows one, and we
 :data:`WINDOW` of each other (the response ``Date`` header, else the interaction's ``recorded_at``).
 
 What a recording leaves out (request headers, which R vcr often drops; the time, when neither a
-``Date`` header nor ``recorded_at`` was kept) is taken to be the same within one file, which one
-client wrote in one session, and unknown across files: such exchanges are compared only with others
-of their own file. A scrubbed account id (a placeholder) is no difference.
+``Date`` header nor ``recorded_at`` was kept) is taken to be the same within one session (a file,
+which one client wrote at one time; a run of the suite), and unknown across sessions: such exchanges
+are compared only with others of their own session. A scrubbed account id (a placeholder) is no
+difference.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
-from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from .formats import Interaction
-from .scan import is_placeholder
+from ..exchange import Exchange
+from ..placeholders import is_placeholder
 
 __all__ = ["WINDOW", "Apart", "Context", "apart", "context", "duration"]
 
@@ -42,7 +41,7 @@ _ACCOUNT_HEADERS = ("anthropic-organization-id", "anthropic-workspace-id")
 class Context:
     """What decides whether an exchange may be compared with another; None: not recorded."""
 
-    file: str
+    session: str
     base_url: str | None
     beta: bool
     version: str | None
@@ -59,32 +58,32 @@ class Apart:
     text: str
 
 
-def context(file: str, interaction: Interaction, base_path: str) -> Context:
-    """The context of ``interaction``; ``base_path`` is the request path before ``v1/models``."""
-    exchange = interaction.exchange
+def context(exchange: Exchange, base_path: str) -> Context:
+    """The context of ``exchange``; ``base_path`` is the request path before ``v1/models``."""
     request, response = exchange.request, exchange.response
     query = parse_qsl(urlsplit(request.target).query, keep_blank_values=True)
-    recorded = interaction.request_headers_recorded
+    recorded = "request headers" not in exchange.unrecorded
     version = (request.header("anthropic-version") or "") if recorded else None
     accounts = tuple(
         (name, value.strip())
         for name in _ACCOUNT_HEADERS
         if (value := response.header(name)) is not None and not is_placeholder(value)
     )
+    at = dt.datetime.fromtimestamp(exchange.at, dt.timezone.utc) if exchange.at is not None else None
     return Context(
-        file=file,
+        session=exchange.session,
         base_url=_base_url(request.base_url, base_path),
         beta=any(name == "beta" and value.lower() == "true" for name, value in query),
         version=version,
         betas=_betas(request.header("anthropic-beta")) if recorded else None,
         accounts=accounts,
-        at=_time(response.header("date")) or _time(interaction.recorded_at),
+        at=at,
     )
 
 
 def apart(a: Context, b: Context) -> Apart | None:
     """None when ``a`` and ``b`` may be compared; otherwise why not."""
-    same_file = a.file == b.file
+    same_file = a.session == b.session
     recorded = (
         ("host", a.base_url, b.base_url, "with one side's base URL not recorded"),
         ("headers", a.version, b.version, "with one side's request headers not recorded"),
@@ -138,23 +137,3 @@ def _base_url(base_url: str, base_path: str) -> str | None:
 
 def _betas(header: str | None) -> frozenset[str]:
     return frozenset(value.strip() for value in (header or "").split(",") if value.strip())
-
-
-def _time(value: Any) -> dt.datetime | None:
-    """An HTTP date (``Date``, Ruby VCR's ``recorded_at``) or an ISO date-time (R vcr's), as UTC.
-
-    YAML may have read a recorded_at already as a date-time; a date alone has no time of day.
-    """
-    if isinstance(value, dt.datetime):
-        return value if value.tzinfo is not None else value.replace(tzinfo=dt.timezone.utc)
-    if not isinstance(value, str) or is_placeholder(value) or ":" not in value:
-        return None  # a day alone is too coarse to place an exchange within the window
-    try:
-        parsed = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        try:
-            parsed = dt.datetime.fromisoformat(value.strip())
-        except ValueError:
-            return None
-    # R vcr writes recorded_at without an offset, in UTC (its files show it equal to the Date header).
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=dt.timezone.utc)
