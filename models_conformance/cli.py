@@ -1,280 +1,268 @@
-"""The ``models-conformance`` command: ``requirements``, ``server`` and ``mock``.
+"""The ``models-conformance`` command: ``server``, ``client``, ``cassettes check``, ``mock``, ``drift``,
+``requirements``.
 
-Exit status: 0 no MUST requirement failed, 1 one did, 2 usage error, 3 target unreachable.
+Every judging command does the same: settings, a runner that produces a transcript, the judge, the
+verdicts, the reports. Exit status: 0 no MUST requirement failed, 1 one did, 2 usage error, 3 the
+target cannot be reached (:mod:`.exits`).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import os
+import difflib
+import ipaddress
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
-import httpx
+from .exits import EXIT_FAILED, EXIT_OK, EXIT_UNREACHABLE, EXIT_USAGE
+from .settings import OPTIONS, Settings, SettingsError, resolve
 
-from . import registry
-from .baseline import BaselineError, load_baseline
-from .launch import EXIT_UNREACHABLE, EXIT_USAGE, run_suite
-from .results import tool_version
-from .schemas import CONTRACTS, DEFAULT_CONTRACT
+__all__ = ["build_parser", "main"]
 
-__all__ = ["main"]
-
-SUITE_DIR = Path(__file__).parent / "suite"
-
-
-def _requirements(args: argparse.Namespace) -> int:
-    selected = [r for r in registry.requirements(args.role)]
-    if args.json:
-        print(json.dumps([r.as_dict() for r in selected], indent=2, ensure_ascii=False))
-        return 0
-    if args.markdown:
-        print(requirements_markdown(selected))
-        return 0
-    width = max(len(r.id) for r in selected)
-    print(f"{'ID':<{width}}  {'level':<6}  {'role':<8}  {'contracts':<21}  statement")
-    for r in selected:
-        contracts = ",".join(r.contracts)
-        print(f"{r.id:<{width}}  {r.level:<6}  {r.role:<8}  {contracts:<21}  {r.statement}")
-    return 0
+PROG = "models-conformance"
+_SERVER = ("base-url", "api-key", "contract", "model", "alias", "seed", "examples", "timeout", "profile",
+           "max-requests", "rate", "max-throttle-wait", "record")  # fmt: skip
+_REPORTS = ("report-json", "report-html", "report-markdown", "report-junit", "baseline", "write-baseline")
+_CLIENT = ("contract", "seed", "examples", "timeout")
+# The client suite's defaults where a server's would not suit it: each generated case is a round trip
+# through the client, and a well-behaved client answers a local server at once.
+CLIENT_DEFAULTS = {"examples": 50, "timeout": 5.0}
 
 
-def requirements_markdown(selected: Sequence[registry.Requirement]) -> str:
-    """The registry as a Markdown table (the README's requirement table is this output)."""
-    lines = ["| ID | level | role | contracts | requirement |", "|---|---|---|---|---|"]
-    for r in selected:
-        statement = r.statement.replace("|", "\\|")
-        if r.condition:
-            statement += f" *({r.condition})*"
-        lines.append(f"| {r.id} | {r.level} | {r.role} | {', '.join(r.contracts)} | {statement} |")
-    return "\n".join(lines)
+class _Parser(argparse.ArgumentParser):
+    """Usage errors name the command in use and, for a misspelt flag, the one that was meant."""
+
+    def unrecognized(self, extra: Sequence[str]) -> None:
+        flags = [flag for action in self._actions for flag in action.option_strings]
+        hints = [f"{arg} (did you mean {match[0]}?)" if (match := difflib.get_close_matches(arg.split("=")[0], flags, 1))
+                 else arg for arg in extra]  # fmt: skip
+        self.error(f"unrecognized arguments: {', '.join(hints)}; `{self.prog} --help` lists the options")
 
 
-def _int_at_least(low: int) -> Callable[[str], int]:
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a whole number >= {low}, got {text!r}") from None
-        if value < low:
-            raise argparse.ArgumentTypeError(f"expected a whole number >= {low}, got {text!r}")
-        return value
-
-    return parse
-
-
-def _base_url(text: str) -> str:
-    parts = httpx.URL(text) if "://" in text else None
-    if parts is None or parts.scheme not in ("http", "https") or not parts.host:
-        raise argparse.ArgumentTypeError(
-            f"expected an http(s) URL such as http://127.0.0.1:4010, got {text!r}"
-        )
-    return text.rstrip("/")
+def _add(parser: argparse.ArgumentParser, names: Sequence[str], title: str | None = None) -> None:
+    group = parser.add_argument_group(title) if title else parser
+    for name in names:
+        option = OPTIONS[name]
+        kwargs: dict[str, Any] = {"dest": name, "help": option.help, "metavar": option.metavar}
+        if option.kind == "multiple":
+            kwargs["action"] = "append"
+        if option.kind == "choice":
+            kwargs.update(choices=option.choices, metavar=None)
+        group.add_argument(option.flag, **kwargs)
 
 
-def _check_reachable(base_url: str, timeout: float) -> str | None:
-    """None when ``base_url``'s host accepts a connection (and a TLS handshake); else one line saying why not.
+def _settings(args: argparse.Namespace, names: Sequence[str], **defaults: Any) -> Settings:
+    given = {name: getattr(args, name, None) for name in names}
+    return resolve(given, defaults=defaults)
 
-    Only a connection, no HTTP request: on a paid, rate-limited endpoint every request is the run's to
-    spend (the live profile's budget), so the first request is the suite's own.
-    """
-    import socket
-    import ssl
 
-    url = httpx.URL(base_url)
-    host = url.host
-    port = url.port or (443 if url.scheme == "https" else 80)
+def _usage(command: str, message: str) -> int:
+    print(f"{PROG} {command}: usage error: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _loopback(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
     try:
-        with socket.create_connection((host, port), timeout=min(timeout, 5.0)) as sock:
-            if url.scheme == "https":
-                import certifi  # httpx's own trust store, so that this check agrees with the run
+        return host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
-                context = ssl.create_default_context(cafile=certifi.where())
-                with context.wrap_socket(sock, server_hostname=host):
-                    pass
-    except socket.gaierror as exc:
-        return f"cannot reach {base_url}: the host name {host!r} does not resolve ({exc.strerror})"
-    except TimeoutError:
-        return f"cannot reach {base_url}: connection timed out after {min(timeout, 5.0):g} s"
-    except ssl.SSLError as exc:
-        return f"cannot reach {base_url}: the TLS handshake failed ({exc.reason or exc})"
-    except OSError as exc:
-        return f"cannot reach {base_url}: cannot connect ({exc.strerror or exc})"
-    return None
+
+def _finish(command: str, transcript: Any, settings: Settings, **verdict_options: Any) -> int:
+    """Judge the transcript, print the summary, write the reports; the exit status."""
+    from .baseline import BaselineError, load_baseline
+    from .drift.collect import drift_of
+    from .judge import judge
+    from .outputs import summary_lines, write
+    from .reports.view import reproduce_command
+    from .verdicts import Verdicts
+
+    try:
+        baseline = load_baseline(settings.baseline) if settings.baseline else None
+    except BaselineError as exc:
+        return _usage(command, str(exc))
+    verdicts = Verdicts(judge(transcript), contract=settings.contract, baseline=baseline, **verdict_options)
+    context = {"contract": settings.contract, "seed": settings.seed, **transcript.context}
+    if transcript.exchanges and transcript.role != "client":
+        context["drift"] = drift_of(transcript.exchanges, settings.contract).as_dict()
+    write(verdicts, settings, context)
+    reproduce = reproduce_command(verdicts.report(**context)) or f"{PROG} {command} ..."
+    print("\n".join(summary_lines(verdicts, context, reproduce)))
+    return EXIT_FAILED if verdicts.fails_run() else EXIT_OK
 
 
 def _server(args: argparse.Namespace) -> int:
-    if args.base_url:
-        problem = _check_reachable(args.base_url, args.timeout or 10.0)
-        if problem:
-            print(f"models-conformance server: {problem}", file=sys.stderr)
-            return EXIT_UNREACHABLE
-    if args.baseline:
-        try:
-            load_baseline(args.baseline)
-        except BaselineError as exc:
-            print(f"models-conformance server: error: {exc}", file=sys.stderr)
-            return EXIT_USAGE
-    pytest_args = ["--conformance-contract", args.contract]
-    options = {
-        "--conformance-base-url": args.base_url,
-        "--conformance-report-json": args.report_json,
-        "--conformance-report-html": args.report_html,
-        "--conformance-report-markdown": args.report_markdown,
-        "--conformance-baseline": args.baseline,
-        "--conformance-write-baseline": args.write_baseline,
-        "--conformance-profile": args.profile,
-        "--conformance-max-requests": None if args.max_requests is None else str(args.max_requests),
-        "--conformance-rate": None if args.rate is None else str(args.rate),
-        "--conformance-max-throttle-wait": None
-        if args.max_throttle_wait is None
-        else str(args.max_throttle_wait),
-        "--conformance-examples": None if args.examples is None else str(args.examples),
-        "--conformance-timeout": None if args.timeout is None else str(args.timeout),
-        "--conformance-seed": None if args.seed is None else str(args.seed),
-    }
-    for flag, value in options.items():
-        if value is not None:
-            pytest_args += [flag, value]
-    for model in args.model:
-        pytest_args += ["--conformance-model", model]
-    for alias in args.alias:
-        pytest_args += ["--conformance-alias", alias]
-    if args.api_key:
-        # Through the environment, so the key never appears in a process listing or in pytest's output.
-        os.environ["ANTHROPIC_API_KEY"] = args.api_key
-    return run_suite(SUITE_DIR, SUITE_DIR / "pytest.ini", pytest_args, args.pytest_args)
+    from .server.run import MOCK_KEY, KeyRejected, run_server
+    from .server.target import TargetUnreachable
 
-
-def _positive_float(text: str) -> float:
+    settings = _settings(args, (*_SERVER, *_REPORTS))
+    if settings.api_key is None and settings.base_url and not _loopback(settings.base_url):
+        return _usage("server", f"no API key for {settings.base_url}: pass --api-key KEY or set ANTHROPIC_API_KEY")
+    if settings.api_key is None and settings.base_url:
+        print(f"no API key given: sending the mock's key {MOCK_KEY!r} to the loopback target", file=sys.stderr)
     try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number > 0, got {text!r}") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"expected a number > 0, got {text!r}")
-    return value
+        run = run_server(settings)
+    except TargetUnreachable as exc:
+        print(f"{PROG} server: cannot reach the target: {exc}", file=sys.stderr)
+        return EXIT_UNREACHABLE
+    except KeyRejected as exc:
+        return _usage("server", str(exc))
+    if settings.record:
+        from .cassettes.record import write_transcript
+
+        rejected = write_transcript(run.transcript, settings.record)
+        for reason in rejected:
+            print(f"{PROG} server: the recording was deleted (CAS-NO-SECRETS): {reason}", file=sys.stderr)
+    code = _finish("server", run.transcript, settings, role="server", hints=run.hints)
+    if settings.record and rejected:
+        return EXIT_FAILED
+    if run.throttled:
+        print(f"{PROG} server: no verdict on what was left: {run.stopped}", file=sys.stderr)
+        return EXIT_UNREACHABLE
+    return code
 
 
-def add_run_options(parser: argparse.ArgumentParser) -> None:
-    """Reports, baselines and live-run safety: the same for every suite."""
-    reports = parser.add_argument_group("reports and baselines")
-    reports.add_argument("--report-html", metavar="PATH", help="write a self-contained HTML report")
-    reports.add_argument(
-        "--report-markdown", metavar="PATH", help="write a Markdown summary (CI job summary)"
-    )
-    reports.add_argument(
-        "--baseline", metavar="FILE", help="expected failures (YAML or JSON): id, reason, expires"
-    )
-    reports.add_argument("--write-baseline", metavar="FILE", help="write this run's failures as a baseline")
-    live = parser.add_argument_group("live runs")
-    live.add_argument(
-        "--profile", choices=["default", "live"], help="live: a request budget and a rate limit"
-    )
-    live.add_argument("--max-requests", type=_int_at_least(1), metavar="N", help="request budget (live: 60)")
-    live.add_argument(
-        "--rate", type=_positive_float, metavar="R", help="at most R requests per second (live: 1)"
-    )
-    live.add_argument(
-        "--max-throttle-wait",
-        type=_positive_float,
-        metavar="S",
-        help="total wait on 429/529 (default 60; live 120)",
-    )
+def _client(args: argparse.Namespace) -> int:
+    from .client.connector import Connector, ConnectorMissing, ConnectorUnavailable
+    from .client.inprocess import ClientSpecError, load
+    from .client.run import run_client
+
+    settings = _settings(args, (*_CLIENT, *_REPORTS), **CLIENT_DEFAULTS)
+    try:
+        driver = Connector(args.connector) if args.connector else load(args.python)
+        if isinstance(driver, Connector):
+            driver.start()
+    except (ConnectorMissing, ClientSpecError) as exc:
+        return _usage("client", str(exc))
+    except ConnectorUnavailable as exc:
+        print(f"{PROG} client: cannot start the connector: {exc}", file=sys.stderr)
+        return EXIT_UNREACHABLE
+    try:
+        transcript = run_client(
+            driver, contract=settings.contract, seed=settings.seed, examples=settings.examples,
+            timeout_s=settings.timeout,
+        )  # fmt: skip
+    finally:
+        driver.close()
+    return _finish("client", transcript, settings, role="client")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="models-conformance",
+def _cassettes(args: argparse.Namespace) -> int:
+    from .cassettes.check import JUDGED, read
+    from .cassettes.paths import cassette_files
+
+    settings = _settings(args, ("contract", *_REPORTS))
+    files, problems = cassette_files(args.paths)
+    if problems:
+        return _usage("cassettes check", "; ".join(problems))
+    transcript, summaries = read(files, settings.contract)
+    for summary in summaries:
+        print(summary.describe())
+    transcript.context["files"] = [summary.as_dict() for summary in summaries]
+    code = _finish("cassettes check", transcript, settings, role="cassette", requirement_ids=JUDGED)
+    unreadable = any(summary.problems for summary in summaries)
+    return EXIT_USAGE if code == EXIT_OK and unreadable else code
+
+
+def _requirements(args: argparse.Namespace) -> int:
+    import json
+
+    from . import registry
+
+    selected = list(registry.requirements(args.role))
+    if args.json:
+        print(json.dumps([r.as_dict() for r in selected], indent=2, ensure_ascii=False))
+        return EXIT_OK
+    if args.markdown:
+        from .docs import requirements_markdown
+
+        print(requirements_markdown(selected))
+        return EXIT_OK
+    width = max(len(r.id) for r in selected)
+    print(f"{'ID':<{width}}  {'level':<6}  {'role':<8}  statement")
+    for r in selected:
+        print(f"{r.id:<{width}}  {r.level:<6}  {r.role:<8}  {r.statement}")
+    return EXIT_OK
+
+
+def build_parser() -> _Parser:
+    from .verdicts import tool_version
+
+    parser = _Parser(
+        prog=PROG,
         description="Conformance suite for GET /v1/models/{model_id} (Anthropic Models API, 'Get a Model').",
         epilog="exit status: 0 no MUST failed, 1 a MUST failed, 2 usage error, 3 target unreachable",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {tool_version()}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True, parser_class=_Parser)
 
-    requirements = commands.add_parser("requirements", help="print the requirement registry")
-    output = requirements.add_mutually_exclusive_group()
-    output.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    output.add_argument("--markdown", action="store_true", help="print a Markdown table")
-    requirements.add_argument("--role", choices=["server", "client", "cassette"], help="only this role")
-    requirements.set_defaults(func=_requirements)
+    server = commands.add_parser("server", help="judge a server (the live API, a proxy, a gateway, a mock)",
+                                 description="Judge a server against the contract: probes, generated ids, "
+                                 "every answer judged against every requirement that applies.")  # fmt: skip
+    _add(server, _SERVER)
+    _add(server, _REPORTS, "reports and baselines")
+    server.set_defaults(func=_server, parser=server)
 
-    server = commands.add_parser(
-        "server",
-        help="run the server conformance suite",
-        description="Judge a server (the live API, a proxy, a gateway, a mock) against the contract. "
-        "Arguments after -- go to pytest.",
-    )
-    server.add_argument(
-        "--base-url", type=_base_url, help="server to test (default: start the reference server)"
-    )
-    server.add_argument("--api-key", help="API key (default: $ANTHROPIC_API_KEY)")
-    server.add_argument("--contract", choices=CONTRACTS, default=DEFAULT_CONTRACT, help="contract version")
-    server.add_argument(
-        "--model", action="append", default=[], metavar="ID", help="model id to test (repeat)"
-    )
-    server.add_argument(
-        "--alias", action="append", default=[], metavar="NAME", help="alias to resolve (repeat)"
-    )
-    server.add_argument("--report-json", metavar="PATH", help="write the JSON report here")
-    server.add_argument("--seed", type=_int_at_least(0), help="seed for generated cases")
-    server.add_argument(
-        "--examples",
-        type=_int_at_least(1),
-        help="generated model ids (default 100; at most what a budget leaves)",
-    )
-    server.add_argument("--timeout", type=_positive_float, help="per-request timeout in seconds (default 10)")
-    add_run_options(server)
-    server.add_argument("pytest_args", nargs="*", help=argparse.SUPPRESS)
-    server.set_defaults(func=_server)
+    client = commands.add_parser("client", help="judge a client (an SDK or your own code, any language)",
+                                 description="Judge a client of GET /v1/models/{model_id} against the CLI-* "
+                                 "requirements, through a connector (any language) or in this process.")  # fmt: skip
+    which = client.add_mutually_exclusive_group(required=True)
+    which.add_argument("--connector", metavar="CMD", help="connector command (JSON lines on stdin/stdout)")
+    which.add_argument("--python", metavar="SPEC", help="'anthropic' (the official SDK) or module:factory")
+    _add(client, _CLIENT)
+    _add(client, _REPORTS, "reports and baselines")
+    client.set_defaults(func=_client, parser=client)
+
+    cassettes = commands.add_parser("cassettes", help="judge recorded traffic (vcrpy, Ruby VCR, R vcr)")
+    sub = cassettes.add_subparsers(dest="cassettes_command", metavar="COMMAND", required=True, parser_class=_Parser)
+    check = sub.add_parser("check", help="judge every models interaction of the cassettes",
+                           description="Judge recordings: answers under the server requirements, recorded "
+                           "requests under the client's, every file under CAS-NO-SECRETS and CAS-NO-ACCOUNT-IDS.",
+                           epilog="exit status: 0 no MUST failed, 1 a MUST failed, 2 usage error or a file that "
+                           "is not a cassette")  # fmt: skip
+    check.add_argument("paths", nargs="+", metavar="PATH", help="cassette files, or folders of *.yaml and *.yml")
+    _add(check, ("contract",))
+    _add(check, _REPORTS, "reports and baselines")
+    check.set_defaults(func=_cassettes, parser=check)
 
     from .reference import cli as mock_cli
 
     mock = commands.add_parser("mock", help="run the reference server (a drop-in mock)")
     mock_cli.add_arguments(mock)
-    mock.set_defaults(func=mock_cli.run)
-
-    from .client import cli as client_cli
-
-    client = commands.add_parser(
-        "client", help="run the client conformance suite (an SDK or your own client)"
-    )
-    client_cli.add_arguments(client)
-    client.set_defaults(func=client_cli.run)
-
-    from .cassettes import cli as cassettes_cli
-
-    cassettes = commands.add_parser("cassettes", help="judge recorded traffic (vcrpy, Ruby VCR, R vcr)")
-    cassette_commands = cassettes.add_subparsers(dest="cassettes_command", metavar="COMMAND", required=True)
-    check = cassette_commands.add_parser(
-        "check",
-        help="judge every models interaction in the cassettes against the contract",
-        description="Judge recordings: responses against the server requirements, recorded requests against "
-        "the client requirements, every file against CAS-NO-SECRETS and CAS-NO-ACCOUNT-IDS.",
-        epilog="exit status: 0 no MUST failed, 1 a MUST failed, 2 usage error or a file not a cassette",
-    )
-    cassettes_cli.add_arguments(check)
-    check.set_defaults(func=cassettes_cli.run)
+    mock.set_defaults(func=mock_cli.run, parser=mock)
 
     from .drift import cli as drift_cli
 
-    drift = commands.add_parser(
-        "drift",
-        help="list what recorded traffic shows that the contract does not describe",
-        description="List the model fields, enum values, betas, error types and response headers that "
-        "cassettes or the suite's JSON reports show and the contract does not describe.",
-        epilog="exit status: 0, or 1 with --fail-on-drift when drift was found; 2 usage error",
-    )
+    drift = commands.add_parser("drift", help="list what recorded traffic shows that the contract does not describe",
+                                epilog="exit status: 0, or 1 with --fail-on-drift when drift was found; 2 usage error")  # fmt: skip
     drift_cli.add_arguments(drift)
-    drift.set_defaults(func=drift_cli.run)
+    drift.set_defaults(func=drift_cli.run, parser=drift)
+
+    requirements = commands.add_parser("requirements", help="print the requirement registry")
+    output = requirements.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    output.add_argument("--markdown", action="store_true", help="print the docs page (Markdown)")
+    requirements.add_argument("--role", choices=["server", "client", "cassette"], help="only this role")
+    requirements.set_defaults(func=_requirements, parser=requirements)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    return int(args.func(args))
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        args.parser.unrecognized(extra)
+    try:
+        return int(args.func(args))
+    except SettingsError as exc:
+        return _usage(args.command, str(exc))
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

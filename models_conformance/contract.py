@@ -10,13 +10,20 @@ from typing import Literal
 from urllib.parse import quote
 
 __all__ = [
+    "CONTRACTS",
     "CREDENTIAL_FORM",
+    "DEFAULT_CONTRACT",
     "ERROR_TYPES",
     "MODELS_PATH",
     "CredentialForm",
     "auth_headers",
     "encode_segment",
 ]
+
+# The API versions the suite speaks: 2023-06-01 is the reference page's (the seed); 2026-10-21 is the
+# later version the official 2.x SDKs send.
+CONTRACTS: tuple[str, ...] = ("2023-06-01", "2026-10-21")
+DEFAULT_CONTRACT = "2023-06-01"
 
 CredentialForm = Literal["x-api-key", "bearer"]
 # The credential form each contract version's SDKs send: x-api-key in SDK 1.x (2023-06-01),

@@ -20,6 +20,7 @@ __all__ = [
     "NOT_JSON",
     "Asked",
     "SECRET_HEADERS",
+    "SUITE_USER_AGENT",
     "Exchange",
     "Probe",
     "Request",
@@ -28,6 +29,8 @@ __all__ = [
     "curl",
 ]
 
+# The user-agent of the suite's own requests: a recording shows which requests were its probes.
+SUITE_USER_AGENT = "models-api-conformance"
 # Header names whose values are credentials: never printed, never written.
 SECRET_HEADERS = frozenset({"x-api-key", "authorization", "cookie", "set-cookie", "proxy-authorization"})
 

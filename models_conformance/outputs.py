@@ -1,106 +1,79 @@
-"""What a finished run writes: the terminal summary's sections, the report files, the baseline.
+"""What a finished run writes: the terminal summary, the report files, the baseline, the recording.
 
-Plain functions over the run's results and context, called by the plugin's hooks (on the xdist
-controller when there are workers).
+Plain functions over the run's verdicts, shared by every front end (the command line and the pytest
+plugin), for server, client and recording runs alike.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from .baseline import write_baseline
-from .drift.collect import Drift
-from .results import SHARED_REQUESTS, Results
 from .settings import Settings
+from .verdicts import Verdicts
 
-__all__ = ["report_context", "terminal_sections", "write"]
+__all__ = ["summary_lines", "write"]
 
 
-def terminal_sections(
-    results: Results, context: dict[str, Any], settings: Settings | None, requests_sent: int, drift: Drift
-) -> list[tuple[str | None, list[str]]]:
-    """(section title or None to go on in the last one, its lines) for the terminal summary."""
-    sections: list[tuple[str | None, list[str]]] = [("conformance: requirements", results.table())]
-    notes = results.notes_lines()
+def summary_lines(verdicts: Verdicts, context: dict[str, Any], reproduce: str) -> list[str]:
+    """The terminal summary: the table, the failures in full, the notes, and how to run it again."""
+    lines = ["", *verdicts.table()]
+    details = verdicts.failure_details()
+    if details:
+        lines += ["", "failures:", *details]
+    notes = verdicts.notes_lines()
     if notes:
-        sections.append(("conformance: notes (answers not judged as the target's own)", notes))
-    lines = []
-    if "description" in context:
-        lines.append(f"tested {context['description']}")
-    if settings is not None:
-        budget = f" of a budget of {settings.max_requests}" if settings.max_requests else ""
-        throttling = context.get("throttling", {})
-        throttled = (
-            f"; the target throttled {throttling['answers']} answer(s), {throttling['waited_s']} s waited"
-            if throttling.get("answers")
-            else ""
-        )
-        shared = results.requests.get(SHARED_REQUESTS, 0)
-        set_up = f" ({shared} in set-up, the rest by the checks above)" if shared else ""
-        lines.append(
-            f"requests sent: {requests_sent}{budget}{set_up}{throttled}; seed {settings.seed} "
-            f"(reproduce with --conformance-seed {settings.seed})"
-        )
-    sections.append((None, lines))
-    if drift.found:
-        from .drift.render import summary_lines
+        lines += ["", "notes (answers not judged as the target's own):", *notes]
+    if context.get("stopped"):
+        lines += ["", f"the run stopped early: {context['stopped']}"]
+    drift = context.get("drift")
+    if isinstance(drift, dict) and drift.get("found"):
+        from .drift.render import summary_lines as drift_lines
 
-        if settings is not None:
-            drift.contract = settings.contract
-        sections.append(("conformance: drift", summary_lines(drift.as_dict())))
-    return sections
+        lines += ["", *drift_lines(drift)]
+    sent = context.get("requests_sent")
+    budget = f" of a budget of {context['max_requests']}" if context.get("max_requests") else ""
+    if sent is not None:
+        lines.append(f"\nrequests sent: {sent}{budget}; reproduce with: {reproduce}")
+    else:
+        lines.append(f"\nreproduce with: {reproduce}")
+    return lines
 
 
-def report_context(
-    results: Results, settings: Settings, context: dict[str, Any], requests_sent: int, drift: Drift
-) -> dict[str, Any]:
-    """The run's fields of the JSON report, beside the results."""
-    data: dict[str, Any] = {
-        "target": context.get(
-            "target", {"base_url": settings.base_url, "reference_server": not settings.base_url}
-        ),
-        "contract": settings.contract,
-        "seed": settings.seed,
-        "profile": settings.profile,
-        "requests_sent": requests_sent,
-        "max_requests": settings.max_requests,
-        "throttling": context.get("throttling", {"answers": 0, "waited_s": 0}),
-    }
-    if results.baseline is not None:
-        data["baseline"] = results.baseline.path
-    if drift.exchanges:
-        drift.contract = settings.contract
-        data["drift"] = drift.as_dict()
-    return data
+def _write(path: str, render: Callable[[], str]) -> None:
+    Path(path).write_text(render(), encoding="utf-8")
 
 
-def write(
-    results: Results, settings: Settings, context: dict[str, Any], requests_sent: int, drift: Drift
-) -> None:
-    """The JSON, HTML and Markdown reports asked for, the GitHub job summary, and a baseline."""
-    fields = report_context(results, settings, context, requests_sent, drift)
+def write(verdicts: Verdicts, settings: Settings, context: dict[str, Any]) -> None:
+    """The JSON, HTML, Markdown and JUnit reports asked for, the GitHub job summary, and a baseline."""
+    report = verdicts.report(**context)
     if settings.report_json:
-        results.write_json(settings.report_json, **fields)
-    step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
-    if settings.report_html or settings.report_markdown or step_summary:
-        from .reports import render_html, render_markdown
+        import json
 
-        report = results.report(**fields)
-        if settings.report_html:
-            Path(settings.report_html).write_text(render_html(report), encoding="utf-8")
-        if settings.report_markdown:
-            Path(settings.report_markdown).write_text(render_markdown(report), encoding="utf-8")
-        if step_summary:
-            # GitHub Actions shows this file as the job summary; other steps write to it too, so append.
-            with open(step_summary, "a", encoding="utf-8") as summary_file:
-                summary_file.write(render_markdown(report))
+        from .reports.view import redacted
+
+        _write(settings.report_json, lambda: json.dumps(redacted(report), indent=2, ensure_ascii=False) + "\n")
+    if settings.report_html:
+        from .reports import render_html
+
+        _write(settings.report_html, lambda: render_html(report))
+    if settings.report_markdown:
+        from .reports import render_markdown
+
+        _write(settings.report_markdown, lambda: render_markdown(report))
+    if settings.report_junit:
+        from .reports.junit import render_junit
+
+        _write(settings.report_junit, lambda: render_junit(report))
+    step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if step_summary:
+        from .reports import render_markdown
+
+        # GitHub Actions shows this file as the job summary; other steps write to it too, so append.
+        with open(step_summary, "a", encoding="utf-8") as summary_file:
+            summary_file.write(render_markdown(report))
     if settings.write_baseline:
-        failing = ("failed", "expected-failure")
-        failed = [
-            r.requirement.id
-            for r in results.by_requirement()
-            if r.outcome in failing and not r.stale_baseline
-        ]
-        write_baseline(settings.write_baseline, failed)
+        write_baseline(settings.write_baseline, verdicts.failed())

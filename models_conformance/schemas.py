@@ -17,6 +17,7 @@ from jsonschema import Draft202012Validator, FormatChecker, ValidationError, val
 from jsonschema.protocols import Validator
 from referencing import Registry, Resource
 
+from .contract import CONTRACTS, DEFAULT_CONTRACT
 from .rfc3339 import is_date_time
 
 __all__ = [
@@ -34,8 +35,6 @@ __all__ = [
     "seed_fields",
 ]
 
-CONTRACTS: tuple[str, ...] = ("2023-06-01", "2026-10-21")
-DEFAULT_CONTRACT = "2023-06-01"
 
 _MODEL_SCHEMAS = {"2023-06-01": "beta-model-info.json", "2026-10-21": "beta-model-info-2026-10-21.json"}
 _LIST_SCHEMAS = {"2023-06-01": "model-list.json", "2026-10-21": "model-list-2026-10-21.json"}

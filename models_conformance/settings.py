@@ -1,27 +1,26 @@
-"""Settings of a conformance run, resolved in one place: command line → environment → ini → default."""
+"""The settings of a run, defined once for every front end and resolved in one place.
+
+Each :class:`Option` is a command-line flag (``--base-url``), a pytest option (``--conformance-base-url``),
+an environment variable and, where it makes sense, an ini key (``conformance_base_url``). Values are
+resolved **command line → environment → ini → profile default**, in :func:`resolve`, which also
+checks them: a value that is not allowed is a :class:`SettingsError` (a usage error, exit 2) that says
+what is allowed, raised before anything is sent.
+"""
 
 from __future__ import annotations
 
 import os
 import random
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-import pytest
+from .contract import CONTRACTS, DEFAULT_CONTRACT
+from .secret import Secret
 
-from .schemas import CONTRACTS, DEFAULT_CONTRACT
-
-__all__ = ["OPTIONS", "PROFILES", "Settings", "SettingsError", "add_options", "resolve"]
-
-
-# Defaults per profile. "live" is for real, rate-limited, paid endpoints: small enough for a free-tier key.
-# It is lean: checks share answers and sample the models, so every MUST is judged within its budget, and
-# the generated ids get what the budget has left (at most `examples`).
-PROFILES: dict[str, dict[str, Any]] = {
-    "default": {"examples": 100, "timeout": 10, "max-throttle-wait": 60},
-    "live": {"examples": 100, "timeout": 30, "max-throttle-wait": 120, "max-requests": 60, "rate": 1.0},
-}
-LEAN_PROFILES = frozenset({"live"})
+__all__ = ["OPTIONS", "PROFILES", "Option", "Settings", "SettingsError", "resolve"]
 
 
 class SettingsError(ValueError):
@@ -30,170 +29,206 @@ class SettingsError(ValueError):
 
 @dataclass(frozen=True)
 class Option:
-    name: str  # the pytest option is --conformance-<name>, the ini key conformance_<name>
-    env: str | None
+    name: str  # the flag is --<name>, the pytest option --conformance-<name>, the ini key conformance_<name>
     help: str
-    multiple: bool = False
-    secret: bool = False  # never read from an ini file: keys do not belong in config files
+    env: str | None = None
+    kind: str = "text"  # text, int, float, url, path (a file the run writes), multiple, secret, choice
+    choices: tuple[str, ...] = ()
+    metavar: str | None = None
+    low: float = 0
+    high: float = 0
 
     @property
     def flag(self) -> str:
+        return f"--{self.name}"
+
+    @property
+    def pytest_flag(self) -> str:
         return f"--conformance-{self.name}"
 
     @property
     def dest(self) -> str:
-        return f"conformance_{self.name.replace('-', '_')}"
+        """The :class:`Settings` field: repeatable options hold several values (``--model`` -> models)."""
+        name = self.name.replace("-", "_")
+        return {"model": "models", "alias": "aliases"}.get(name, name)
 
 
-OPTIONS = (
-    Option(
-        "base-url",
-        "CONFORMANCE_BASE_URL",
-        "URL of the server under test; none: the embedded reference server",
-    ),
-    Option(
-        "api-key",
-        "ANTHROPIC_API_KEY",
-        "API key sent to the target (default: $ANTHROPIC_API_KEY)",
-        secret=True,
-    ),
-    Option("contract", "CONFORMANCE_CONTRACT", f"contract version to test: {' or '.join(CONTRACTS)}"),
-    Option(
-        "model",
-        "CONFORMANCE_MODELS",
-        "a model id to test (repeat; default: discovered via GET /v1/models)",
-        multiple=True,
-    ),
-    Option("alias", "CONFORMANCE_ALIASES", "an alias the target must resolve (repeat)", multiple=True),
-    Option("report-json", "CONFORMANCE_REPORT_JSON", "write the JSON report to this path"),
-    Option("seed", "CONFORMANCE_SEED", "seed for generated cases (printed on every run)"),
-    Option("report-html", "CONFORMANCE_REPORT_HTML", "write a self-contained HTML report to this path"),
-    Option("report-markdown", "CONFORMANCE_REPORT_MARKDOWN", "write a Markdown summary to this path"),
-    Option("baseline", "CONFORMANCE_BASELINE", "expected failures (YAML or JSON): id, reason, expires"),
-    Option("write-baseline", None, "write this run's failures as a starting baseline to this path"),
-    Option("profile", "CONFORMANCE_PROFILE", "default or live (a budget, a rate limit and longer timeouts)"),
-    Option("max-requests", "CONFORMANCE_MAX_REQUESTS", "request budget of the run (live profile: 60)"),
-    Option("rate", "CONFORMANCE_RATE", "at most this many requests per second (live profile: 1)"),
-    Option("max-throttle-wait", None, "total seconds to wait on 429/529 answers (default 60, live 120)"),
-    Option(
-        "examples",
-        "CONFORMANCE_EXAMPLES",
-        "generated model ids per property (default 100; with a budget, at most what it has left)",
-    ),
-    Option("timeout", "CONFORMANCE_TIMEOUT", "per-request timeout in seconds (default 10)"),
-)
+OPTIONS: dict[str, Option] = {
+    option.name: option
+    for option in (
+        Option("base-url", "the server under test; none: the embedded reference server", "CONFORMANCE_BASE_URL",
+               "url", metavar="URL"),  # fmt: skip
+        Option("api-key", "the API key sent to the target (default: $ANTHROPIC_API_KEY)", "ANTHROPIC_API_KEY",
+               "secret", metavar="KEY"),  # fmt: skip
+        Option("contract", "the API version the suite speaks", "CONFORMANCE_CONTRACT", "choice", CONTRACTS),
+        Option("model", "a model id to test (repeat; default: discovered with GET /v1/models)",
+               "CONFORMANCE_MODELS", "multiple", metavar="ID"),  # fmt: skip
+        Option("alias", "an alias the target must resolve (repeat)", "CONFORMANCE_ALIASES", "multiple",
+               metavar="NAME"),  # fmt: skip
+        Option("seed", "seed of the generated cases (every run prints its own)", "CONFORMANCE_SEED", "int",
+               metavar="N", high=2**63),  # fmt: skip
+        Option("examples", "generated cases per property (server default 100, client 50)",
+               "CONFORMANCE_EXAMPLES", "int", metavar="N", low=1, high=100_000),  # fmt: skip
+        Option("timeout", "seconds one request may take in all (server default 10, client 5)",
+               "CONFORMANCE_TIMEOUT", "float", metavar="S", low=0.1, high=600),  # fmt: skip
+        Option("profile", "live: a request budget, a rate limit and longer timeouts", "CONFORMANCE_PROFILE",
+               "choice", ("default", "live")),  # fmt: skip
+        Option("max-requests", "the request budget of the run (live: 60)", "CONFORMANCE_MAX_REQUESTS", "int",
+               metavar="N", low=1, high=10**9),  # fmt: skip
+        Option("rate", "at most R requests per second (live: 1)", "CONFORMANCE_RATE", "float", metavar="R",
+               low=0.01, high=100_000),  # fmt: skip
+        Option("max-throttle-wait", "total seconds to wait on 429/529 answers (default 60, live 120)", None,
+               "float", metavar="S", low=0, high=86_400),  # fmt: skip
+        Option("report-json", "write the JSON report to PATH", "CONFORMANCE_REPORT_JSON", "path", metavar="PATH"),
+        Option("report-html", "write a self-contained HTML report to PATH", "CONFORMANCE_REPORT_HTML", "path",
+               metavar="PATH"),  # fmt: skip
+        Option("report-markdown", "write a Markdown summary to PATH (CI job summaries)",
+               "CONFORMANCE_REPORT_MARKDOWN", "path", metavar="PATH"),  # fmt: skip
+        Option("report-junit", "write a JUnit XML report to PATH (one test case per requirement)",
+               "CONFORMANCE_REPORT_JUNIT", "path", metavar="PATH"),  # fmt: skip
+        Option("baseline", "expected failures (YAML or JSON): id, reason, expires", "CONFORMANCE_BASELINE",
+               metavar="FILE"),  # fmt: skip
+        Option("write-baseline", "write this run's failures as a baseline to FILE", None, "path",
+               metavar="FILE"),  # fmt: skip
+        Option("record", "write the run's exchanges as a cassette to FILE (replay: cassettes check FILE)", None,
+               "path", metavar="FILE"),  # fmt: skip
+    )
+}
 
-
-def add_options(parser: pytest.Parser) -> None:
-    group = parser.getgroup("conformance", "models-api-conformance (GET /v1/models/{model_id})")
-    for option in OPTIONS:
-        group.addoption(
-            option.flag,
-            action="append" if option.multiple else "store",
-            dest=option.dest,
-            default=None,
-            help=option.help + (f" [env {option.env}]" if option.env else ""),
-        )
-        if not option.secret:
-            if option.multiple:
-                parser.addini(option.dest, option.help, type="linelist", default=None)
-            else:
-                parser.addini(option.dest, option.help, type="string", default=None)
+# Defaults per profile. "live" is for real, rate-limited, paid endpoints: small enough for a free-tier
+# key. It is lean: every MUST is judged within its budget, and the generated ids get what is left.
+PROFILES: dict[str, dict[str, Any]] = {
+    "default": {"examples": 100, "timeout": 10.0, "max-throttle-wait": 60.0},
+    "live": {"examples": 100, "timeout": 30.0, "max-throttle-wait": 120.0, "max-requests": 60, "rate": 1.0},
+}
 
 
 @dataclass(frozen=True)
 class Settings:
-    base_url: str | None
-    api_key: str | None
-    contract: str
-    models: tuple[str, ...]
-    aliases: tuple[str, ...]
-    report_json: str | None
-    seed: int
-    examples: int
-    timeout: float
+    base_url: str | None = None
+    api_key: Secret | None = None
+    contract: str = DEFAULT_CONTRACT
+    models: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    seed: int = 0
+    examples: int = 100
+    timeout: float = 10.0
     profile: str = "default"
     max_requests: int | None = None
     rate: float | None = None
     max_throttle_wait: float = 60.0
-    baseline: str | None = None
-    write_baseline: str | None = None
+    report_json: str | None = None
     report_html: str | None = None
     report_markdown: str | None = None
-    sources: dict[str, str] = field(default_factory=dict, compare=False)
+    report_junit: str | None = None
+    baseline: str | None = None
+    write_baseline: str | None = None
+    record: str | None = None
+    sources: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def lean(self) -> bool:
-        """Checks share answers and test a sample of the models (the live profile)."""
-        return self.profile in LEAN_PROFILES
+        """Probes share answers and sample the models (the live profile)."""
+        return self.profile == "live"
+
+    def outputs(self) -> list[str]:
+        """The files this run writes."""
+        paths = (self.report_json, self.report_html, self.report_markdown, self.report_junit)
+        return [path for path in (*paths, self.write_baseline, self.record) if path]
 
 
-def _raw(config: pytest.Config, option: Option) -> tuple[Any, str]:
-    # The order of precedence, in one place: command line, environment, ini file, default.
-    value = config.getoption(option.dest)
-    if value:
-        return value, "command line"
-    if option.env and os.environ.get(option.env):
-        env_value = os.environ[option.env]
-        return (
-            [v.strip() for v in env_value.split(",") if v.strip()] if option.multiple else env_value
-        ), option.env
-    if not option.secret:
-        ini_value = config.getini(option.dest)
-        if ini_value:
-            return ini_value, "ini"
-    return None, "default"
-
-
-def _number(option: Option, raw: Any, kind: type[int] | type[float], low: float, high: float) -> Any:
+def _number(option: Option, raw: Any, flag: str) -> int | float:
+    kind: type[int] | type[float] = int if option.kind == "int" else float
+    allowed = f"a {'whole number' if kind is int else 'number'} from {option.low:g} to {option.high:g}"
     try:
         value = kind(raw)
     except (TypeError, ValueError):
-        raise SettingsError(
-            f"{option.flag} must be a {kind.__name__} from {low} to {high}; got {raw!r}"
-        ) from None
-    if not low <= value <= high:
-        raise SettingsError(f"{option.flag} must be from {low} to {high}; got {raw!r}")
+        raise SettingsError(f"{flag} must be {allowed}; got {raw!r}") from None
+    if not option.low <= value <= option.high:
+        raise SettingsError(f"{flag} must be {allowed}; got {raw!r}")
     return value
 
 
-def resolve(config: pytest.Config) -> Settings:
-    """The settings of this run; :class:`SettingsError` for a value that is not allowed."""
+def _url(raw: str, flag: str) -> str:
+    allowed = "an http(s) URL such as http://127.0.0.1:4010"
+    try:
+        parts = urlsplit(raw)
+        port = parts.port
+    except ValueError as exc:  # a port beyond 65535, or not a number
+        raise SettingsError(f"{flag} must be {allowed}; got {raw!r} ({exc})") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SettingsError(f"{flag} must be {allowed}; got {raw!r}")
+    if port == 0:
+        raise SettingsError(f"{flag} must name a port from 1 to 65535; got {raw!r}")
+    return raw.rstrip("/")
+
+
+def writable(path: str, flag: str) -> str:
+    """``path`` as a file this run may write: its folder is created; a folder or a place that cannot
+    be written is a usage error before the run, not a traceback after it."""
+    target = Path(path)
+    if target.is_dir():
+        raise SettingsError(f"{flag} names a folder, {path!r}; give a file path such as {path.rstrip('/')}/report")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SettingsError(f"{flag}: cannot create the folder of {path!r} ({exc.strerror or exc})") from None
+    if not os.access(target.parent, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
+        raise SettingsError(f"{flag}: {path!r} cannot be written (permission denied)")
+    return path
+
+
+def resolve(
+    given: Mapping[str, Any],
+    *,
+    flag: Callable[[Option], str] = lambda option: option.flag,
+    ini: Callable[[Option], Any] | None = None,
+    defaults: Mapping[str, Any] | None = None,
+    env: Mapping[str, str] | None = None,
+) -> Settings:
+    """The settings of a run: ``given`` (option name -> value from the command line) first, then
+    the environment, then ``ini`` (a pytest ini reader), then the profile's and the front end's
+    ``defaults``. ``flag`` names an option as the front end in use spells it, for messages."""
+    environ = os.environ if env is None else env
     raw: dict[str, Any] = {}
     sources: dict[str, str] = {}
-    for option in OPTIONS:
-        raw[option.name], sources[option.name] = _raw(config, option)
-    contract = raw["contract"] or DEFAULT_CONTRACT
-    if contract not in CONTRACTS:
-        raise SettingsError(f"--conformance-contract must be one of {', '.join(CONTRACTS)}; got {contract!r}")
-    by_name = {option.name: option for option in OPTIONS}
-    seed = raw["seed"]
+    for name, option in OPTIONS.items():
+        value, source = given.get(name), "command line"
+        if value in (None, [], ()) and option.env and environ.get(option.env):
+            text = environ[option.env]
+            value, source = ([v.strip() for v in text.split(",") if v.strip()] if option.kind == "multiple"
+                             else text), option.env  # fmt: skip
+        if value in (None, [], ()) and ini is not None and option.kind != "secret":
+            value, source = ini(option), "ini"
+        if value in (None, [], ()):
+            value, source = None, "default"
+        raw[name], sources[name] = value, source
     profile = raw["profile"] or "default"
     if profile not in PROFILES:
-        raise SettingsError(f"--conformance-profile must be one of {', '.join(PROFILES)}; got {profile!r}")
-    defaults = PROFILES[profile]
-
-    def number(name: str, kind: type[int] | type[float], low: float, high: float) -> Any:
-        value = raw[name] if raw[name] is not None else defaults.get(name)
-        return None if value is None else _number(by_name[name], value, kind, low, high)
-
-    return Settings(
-        base_url=raw["base-url"],
-        api_key=raw["api-key"],
-        contract=contract,
-        models=tuple(raw["model"] or ()),
-        aliases=tuple(raw["alias"] or ()),
-        report_json=raw["report-json"],
-        seed=(_number(by_name["seed"], seed, int, 0, 2**63) if seed is not None else random.randrange(2**32)),
-        examples=number("examples", int, 1, 100_000),
-        timeout=number("timeout", float, 0.1, 600),
-        profile=profile,
-        max_requests=number("max-requests", int, 1, 10**9),
-        rate=number("rate", float, 0.01, 100_000),
-        max_throttle_wait=number("max-throttle-wait", float, 0, 86_400),
-        baseline=raw["baseline"],
-        write_baseline=raw["write-baseline"],
-        report_html=raw["report-html"],
-        report_markdown=raw["report-markdown"],
-        sources=sources,
-    )
+        raise SettingsError(f"{flag(OPTIONS['profile'])} must be one of {', '.join(PROFILES)}; got {profile!r}")
+    # A front end's own defaults (the client suite's shorter timeout) beat the default profile's; a
+    # chosen profile's beat the front end's.
+    front = dict(defaults or {})
+    fallback = {**PROFILES[profile], **front} if profile == "default" else {**front, **PROFILES[profile]}
+    values: dict[str, Any] = {}
+    for name, option in OPTIONS.items():
+        value = raw[name] if raw[name] is not None else fallback.get(name)
+        if value is None:
+            continue
+        where = flag(option)
+        if option.kind in ("int", "float"):
+            value = _number(option, value, where)
+        elif option.kind == "choice" and value not in option.choices:
+            raise SettingsError(f"{where} must be one of {', '.join(option.choices)}; got {value!r}")
+        elif option.kind == "url":
+            value = _url(str(value), where)
+        elif option.kind == "path":
+            value = writable(str(value), where)
+        elif option.kind == "multiple":
+            value = tuple(value)
+        elif option.kind == "secret":
+            value = value if isinstance(value, Secret) else Secret(str(value))
+        values[option.dest] = value
+    if "seed" not in values:
+        values["seed"] = random.randrange(2**32)
+    return Settings(**values, sources=sources)

@@ -17,6 +17,7 @@ handled too.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 import re
 from collections.abc import Mapping
@@ -27,7 +28,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from ..exchange import Exchange, Request, Response
+from ..exchange import Exchange, Probe, Request, Response
 from ..times import parse_time
 from ..schemas import CONTRACTS, DEFAULT_CONTRACT
 from .codings import GZIP_MAGIC, CodingError, decode
@@ -182,7 +183,10 @@ def _interaction(path: str, index: int, entry: Any, default_contract: str) -> In
     contract = version if version in CONTRACTS else default_contract
     unrecorded = frozenset(
         part
-        for part, recorded in (("request headers", request.get("headers") is not None), ("request body", request_body is not None))
+        for part, recorded in (
+            ("request headers", request.get("headers") is not None),
+            ("request body", request_body is not None),
+        )
         if not recorded
     )
     at = parse_time(_header(response_headers, "date")) or parse_time(entry.get("recorded_at"))
@@ -196,8 +200,35 @@ def _interaction(path: str, index: int, entry: Any, default_contract: str) -> In
         session=path,
         unrecorded=unrecorded,
     )
-    return Interaction(index, exchange, "request headers" not in unrecorded, request_body is not None,
-                       entry.get("recorded_at"))
+    meaning = entry.get("conformance")
+    if isinstance(meaning, Mapping):
+        exchange = _the_suites_own(exchange, meaning, entry.get("recorded_at"))
+    return Interaction(
+        index, exchange, "request headers" not in unrecorded, request_body is not None, entry.get("recorded_at")
+    )
+
+
+def _the_suites_own(exchange: Exchange, meaning: Mapping[str, Any], recorded_at: Any) -> Exchange:
+    """An exchange this suite recorded (``--record``): its probe, as sent, judged as it was live."""
+    probe = meaning.get("probe")
+    fields = {name: str(value) for name, value in probe.items()} if isinstance(probe, Mapping) else {}
+    try:
+        label = Probe(**fields)
+    except TypeError:
+        raise CassetteError(f"`conformance.probe` is not a probe label: {probe!r}") from None
+    at = parse_time(recorded_at)
+    problem = meaning.get("problem")
+    response = exchange.response
+    return dataclasses.replace(
+        exchange,
+        response=Response(response.status, response.headers, response.body, str(problem)) if problem else response,
+        contract=str(meaning.get("contract") or exchange.contract),
+        probe=label,
+        source="probe",
+        at=at.timestamp() if at is not None else exchange.at,
+        where=str(meaning.get("where") or exchange.where),
+        session=str(meaning.get("session") or exchange.session),
+    )
 
 
 def _header(headers: list[tuple[str, str]], name: str) -> str | None:

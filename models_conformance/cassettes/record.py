@@ -1,6 +1,11 @@
-"""How the suite records: the vcrpy configuration, the scrubbing of secrets, and raw request targets.
+"""How traffic is recorded without secrets: a run's transcript as a cassette, and the vcrpy
+configuration that scrubs one's own recordings the same way.
 
-Use it in one's own tests too::
+``models-conformance server --record FILE`` writes the run's transcript as a vcrpy cassette
+(:func:`write_transcript`): each interaction also carries what the suite meant by it (``conformance``),
+so that ``models-conformance cassettes check FILE`` gives the verdicts of the run that recorded it.
+
+Use the scrubbing in one's own tests too::
 
     @pytest.fixture(scope="module")
     def vcr_config():
@@ -19,17 +24,31 @@ scanned.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from ..exchange import REDACTED, redact
+import yaml
+
+from ..exchange import Exchange
+from ..secret import REDACTED, redact
+from ..transcript import Transcript
 from .accounts import ACCOUNT_HEADER, ACCOUNT_MEMBER, WORKSPACE_ID
 from .codings import CodingError, decode
 from .scan import CREDENTIAL_HEADERS, KEY_PATTERNS, is_placeholder
 
-__all__ = ["MATCH_ON", "raw_targets", "scrub_request", "scrub_response", "scrub_text", "vcr_config"]
+__all__ = [
+    "MATCH_ON",
+    "raw_targets",
+    "scrub_request",
+    "scrub_response",
+    "scrub_text",
+    "vcr_config",
+    "write_transcript",
+]
 
 MATCH_ON = ("method", "path", "query")
 _DROPPED_RESPONSE_HEADERS = frozenset({"set-cookie"})
@@ -184,3 +203,78 @@ def raw_targets() -> Iterator[None]:
         yield
     finally:
         httpx_stubs._make_vcr_request = original
+
+
+def _scrubbed_headers(headers: tuple[tuple[str, str], ...], *, response: bool) -> dict[str, list[str]]:
+    scrubbed: dict[str, list[str]] = {}
+    for name, value in headers:
+        if name == "cookie" or (response and name in _DROPPED_RESPONSE_HEADERS):
+            continue
+        if name in CREDENTIAL_HEADERS:
+            value = _credential(name, value)
+        elif ACCOUNT_HEADER.search(name):
+            value = REDACTED
+        else:
+            value = scrub_text(value)
+        scrubbed.setdefault(name, []).append(value)
+    return scrubbed
+
+
+def _body_string(body: bytes) -> str | bytes:
+    try:
+        return scrub_text(body.decode("utf-8"))
+    except UnicodeDecodeError:
+        return body  # written as !!binary; the scan after writing judges it
+
+
+def _interaction(exchange: Exchange) -> dict[str, Any]:
+    request, response = exchange.request, exchange.response
+    parts = urlsplit(request.url)
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    scrubbed = [(n, REDACTED if _CREDENTIAL_QUERY.match(n) and not is_placeholder(v) else scrub_text(v)) for n, v in pairs]
+    query = urlencode(scrubbed, safe="[]") if scrubbed != pairs else parts.query
+    meaning: dict[str, Any] = {"probe": exchange.probe.as_dict(), "where": exchange.where, "session": exchange.session}
+    if exchange.contract:
+        meaning["contract"] = exchange.contract
+    if response.problem is not None:
+        meaning["problem"] = scrub_text(response.problem)
+    entry: dict[str, Any] = {
+        "request": {
+            "method": request.method,
+            "uri": urlunsplit(parts._replace(path=scrub_text(parts.path), query=query)),
+            "body": _body_string(request.body) if request.body else None,
+            "headers": _scrubbed_headers(request.headers, response=False),
+        },
+        "response": {
+            "status": {"code": response.status, "message": ""},
+            "headers": _scrubbed_headers(response.headers, response=True),
+            "body": {"string": _body_string(response.body)},
+        },
+        "conformance": meaning,
+    }
+    if exchange.at is not None:
+        entry["recorded_at"] = dt.datetime.fromtimestamp(exchange.at, dt.timezone.utc).isoformat()
+    return entry
+
+
+def write_transcript(transcript: Transcript, path: str | Path) -> list[str]:
+    """Write the exchanges of ``transcript`` as a vcrpy cassette, scrubbed, then scan what was written:
+    a file that still holds a secret is deleted. Returns why it was (empty: kept)."""
+    document = {
+        "version": 1,
+        "recorded_with": "models-api-conformance",
+        "conformance_run": {"role": transcript.role, "contract": transcript.contract},
+        "interactions": [_interaction(exchange) for exchange in transcript.exchanges],
+    }
+    target = Path(path)
+    target.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=1000), encoding="utf-8")
+    from .formats import CassetteError, load
+    from .scan import scan_cassette
+
+    try:
+        leaks = [f"{leak.where} held {leak.what}" for leak in scan_cassette(load(target))]
+    except CassetteError as exc:
+        leaks = [f"unreadable after writing ({exc})"]
+    if leaks:
+        target.unlink()
+    return leaks

@@ -6,7 +6,7 @@ not list, error types outside the errors table, and response headers outside
 is withheld when it may identify an account.
 
 - :class:`.collect.Drift` adds up what exchanges show, and merges drift read back from reports;
-- :class:`.collect.DriftObserver` is the observer a server run's Target calls for every exchange;
+- :func:`.collect.drift_of` collects what a transcript's answers show;
 - :mod:`.render` turns a drift object into rows (terminal, Markdown and HTML reports);
 - ``models-conformance drift`` (:mod:`.cli`) reads cassettes and JSON reports.
 

@@ -11,7 +11,7 @@ import argparse
 import json
 import sys
 
-from ..launch import EXIT_USAGE
+from ..exits import EXIT_USAGE
 from ..schemas import CONTRACTS, DEFAULT_CONTRACT
 from . import render
 from .collect import Drift

@@ -14,7 +14,7 @@ exchange costs a dictionary lookup rather than one step per field its body holds
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -26,7 +26,7 @@ from .fields import Seen
 from .item import KINDS, DriftFormatError, Item, Key, item_key, sort_key
 from .observe import BodyKey, Counted, body_observations, is_models_traffic, observations, seen_at
 
-__all__ = ["KINDS", "Drift", "DriftFormatError", "DriftObserver", "Item"]
+__all__ = ["KINDS", "Drift", "DriftFormatError", "Item", "drift_of"]
 
 Where = Callable[[], dict[str, Any]]
 
@@ -161,40 +161,24 @@ class Drift:
         }
 
 
-_clock_cache: list[Any] = [None, None]
-
-
-def _now() -> str:
-    """Now, to the second, in UTC (``2026-06-28T11:17:08Z``); formatted once a second."""
-    second = int(time.time())
-    if _clock_cache[0] != second:
-        _clock_cache[:] = [second, time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(second))]
-    return str(_clock_cache[1])
-
-
-class DriftObserver:
-    """An observer for a run's Target: collects the drift of every exchange it sends.
-
-    What arrived since the last :meth:`drain` ships with each test's report (like
-    :class:`~models_conformance.observations.Observations`), so that pytest-xdist workers add up to what one
-    process would have seen. An exchange without a ``Date`` header is dated by when it was observed.
-    The run's requests are the suite's own: their betas are not counted.
-    """
-
-    def __init__(self, contract: str = DEFAULT_CONTRACT, clock: Callable[[], str] = _now) -> None:
-        self.contract = contract
-        self._clock = clock
-        self._pending = Drift(contract)
-
-    def __call__(self, exchange: Exchange, model_body: bool) -> None:
+def drift_of(exchanges: Iterable[Exchange], contract: str = DEFAULT_CONTRACT) -> Drift:
+    """What the answers among ``exchanges`` show beyond the contract (the suite's own requests aside:
+    their betas are the suite's choice, not drift). An exchange without a ``Date`` header is dated by
+    when it arrived."""
+    drift = Drift(contract)
+    for exchange in exchanges:
+        if exchange.source == "scenario":
+            continue
         request = exchange.request
 
-        def where() -> dict[str, Any]:
+        def where(exchange: Exchange = exchange, request: Any = request) -> dict[str, Any]:
+            if exchange.source == "recording":
+                file, _, index = exchange.where.rpartition(" #")
+                return {"file": file, "interaction": int(index) if index.isdigit() else index}
             return {"request": safe.request_line(request.method, request.target)}
 
-        self._pending.observe(exchange, where, client_request=False, clock=self._clock)
-
-    def drain(self) -> dict[str, Any] | None:
-        """The drift seen since the last call (``Drift.as_dict()``), or None when no exchange was seen."""
-        pending, self._pending = self._pending, Drift(self.contract)
-        return pending.as_dict() if pending.exchanges else None
+        arrived = None
+        if exchange.at is not None:
+            arrived = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(exchange.at))
+        drift.observe(exchange, where, arrived, client_request=exchange.source == "recording")
+    return drift

@@ -13,7 +13,7 @@ from importlib import resources
 from typing import Any
 
 from .. import schemas
-from ..checks.server import ERROR_TYPES
+from ..contract import ERROR_TYPES
 
 __all__ = [
     "HEADERS_FILE",

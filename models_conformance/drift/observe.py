@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..exchange import Exchange, Response
-from ..target import USER_AGENT
+from ..exchange import SUITE_USER_AGENT as USER_AGENT
 from . import known
 from .fields import Seen, undescribed
 

@@ -32,7 +32,7 @@ from .cross import judge_across
 from .facts import Facts, facts_of
 from .server import CHECKS, Check, Known
 
-__all__ = ["Judgement", "judge"]
+__all__ = ["Judgement", "judge", "judge_answer"]
 
 
 @dataclass
@@ -75,6 +75,13 @@ def judge(transcript: Transcript) -> Judgement:
             judgement.findings += found
     judgement.findings = attribute(judgement.findings)
     return judgement
+
+
+def judge_answer(exchange: Exchange) -> list[Finding]:
+    """The findings about one answer of a target, on its own (no other exchange to compare with)."""
+    judgement = Judgement()
+    _server_answer(exchange, facts_of(exchange), Known(None, False), judgement)
+    return attribute(judgement.findings)
 
 
 def _known(exchanges: Sequence[Exchange]) -> Known:

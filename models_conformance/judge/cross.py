@@ -55,9 +55,12 @@ def judge_across(exchanges: Iterable[Exchange]) -> Cross:
     retrievals = [get for get in recorded if get.requested is not None]
     rules = {requirement_id: Tally(requirement_id) for requirement_id in CROSS_REQUIREMENTS}
     _roundtrip(retrievals, rules[ROUNDTRIP])
-    _alias(retrievals, rules[ALIAS])
-    _same_id(retrievals, rules[ENCODING], rules[IDEMPOTENT])
-    _list_consistent(recorded, retrievals, rules[LISTED])
+    # Where the same request answered twice differs, no other comparison can blame that difference on
+    # an alias, an encoding or the list: it is non-idempotence, and named so.
+    unstable = _idempotent(retrievals, rules[IDEMPOTENT])
+    _alias(retrievals, rules[ALIAS], unstable)
+    _encodings(retrievals, rules[ENCODING], unstable)
+    _list_consistent(recorded, retrievals, rules[LISTED], unstable)
     judged = {rid: {get.exchange: found for get, found in rule.verdicts.items()} for rid, rule in rules.items()}
     unjudged = {rid: _skipped(rule, recorded) for rid, rule in rules.items() if not rule.verdicts}
     return Cross(judged, unjudged)
@@ -81,7 +84,7 @@ def _roundtrip(retrievals: list[Get], rule: Tally) -> None:
                                 expected=b.requested, received=b.reported)  # fmt: skip
 
 
-def _alias(retrievals: list[Get], rule: Tally) -> None:
+def _alias(retrievals: list[Get], rule: Tally, unstable: set[str]) -> None:
     aliases: dict[str, _Variants] = defaultdict(lambda: defaultdict(list))
     for get in retrievals:
         if get.reported is not None and get.reported != get.requested:
@@ -91,36 +94,71 @@ def _alias(retrievals: list[Get], rule: Tally) -> None:
             if b.reported != b.requested:
                 rule.defer(ROUNDTRIP)
                 continue
-            rule.compare(a, b, difference(b.body, a.body),
-                         "an alias and the model it names return different objects")  # fmt: skip
+            _compare(rule, a, b, difference(b.body, a.body), unstable,
+                     "an alias and the model it names return different objects")  # fmt: skip
 
 
-def _same_id(retrievals: list[Get], encoding: Tally, idempotent: Tally) -> None:
-    """Retrievals of one id: sent another equivalent way (SRV-PATH-ENCODING), or the same way again."""
+def _by_id(retrievals: list[Get]) -> dict[str, list[Get]]:
     by_id: dict[str, list[Get]] = defaultdict(list)
     for get in retrievals:
         by_id[get.requested or ""].append(get)
-    for requested, group in by_id.items():
+    return by_id
+
+
+def _pairs(group: list[Get], rule: Tally) -> list[tuple[Get, Get]]:
+    """Each retrieval of one id with an earlier one that may be compared, once per distinct answer."""
+    pairs = []
+    earlier: _Variants = defaultdict(list)
+    for b in group:
+        variants = [variant for variant in earlier.values() if not variant[0].kind == b.kind == "missing"]
+        earlier[_answer(b)].append(b)
+        pairs += [(a, b) for a in rule.partners(b, variants)]
+    return pairs
+
+
+def _found(a: Get, b: Get) -> tuple[str, object, object] | None:
+    return ("status", a.status, b.status) if a.kind != b.kind else difference(a.body, b.body)
+
+
+def _idempotent(retrievals: list[Get], rule: Tally) -> set[str]:
+    """Two retrievals of one id sent the same way; returns the paths where such answers differed."""
+    unstable: set[str] = set()
+    for requested, group in _by_id(retrievals).items():
+        for a, b in _pairs(group, rule):
+            if a.segment != b.segment:
+                continue
+            if requested in (a.reported, b.reported) and a.reported != b.reported:
+                rule.defer(ROUNDTRIP)  # one of them reported the id, the other did not return it
+                continue
+            found = _found(a, b)
+            if found is not None:
+                unstable.add(found[0])
+            rule.compare(b, a, found, "two retrievals of one id differ")
+    return unstable
+
+
+def _encodings(retrievals: list[Get], rule: Tally, unstable: set[str]) -> None:
+    """A retrieval by another equivalent encoding of an id, against the canonical one."""
+    for requested, group in _by_id(retrievals).items():
         canonical = encode_segment(requested)
-        earlier: _Variants = defaultdict(list)
-        for b in group:
-            variants = [variant for variant in earlier.values() if not variant[0].kind == b.kind == "missing"]
-            earlier[_answer(b)].append(b)
-            for a in idempotent.partners(b, variants):
-                if requested in (a.reported, b.reported) and a.reported != b.reported:
-                    idempotent.defer(ROUNDTRIP)  # one of them reported the id, the other did not return it
-                    continue
-                found = ("status", a.status, b.status) if a.kind != b.kind else difference(a.body, b.body)
-                if a.segment == b.segment:
-                    idempotent.compare(b, a, found, "two retrievals of one id differ")
-                elif canonical in (a.segment, b.segment):
-                    judged, other = (b, a) if a.segment == canonical else (a, b)
-                    encoding.compare(judged, other, found,
-                                     "an equivalent encoding of an id returns another answer than its "
-                                     "canonical encoding")  # fmt: skip
+        for a, b in _pairs(group, rule):
+            if a.segment == b.segment or canonical not in (a.segment, b.segment):
+                continue
+            judged, other = (b, a) if a.segment == canonical else (a, b)
+            _compare(rule, judged, other, _found(a, b), unstable,
+                     "an equivalent encoding of an id returns another answer than its canonical encoding")  # fmt: skip
 
 
-def _list_consistent(recorded: list[Get], retrievals: list[Get], rule: Tally) -> None:
+def _compare(
+    rule: Tally, judged: Get, other: Get, found: tuple[str, object, object] | None, unstable: set[str], message: str
+) -> None:
+    if found is not None and found[0] in unstable:
+        rule.defer(IDEMPOTENT)
+    else:
+        rule.compare(judged, other, found, message)
+
+
+def _list_consistent(recorded: list[Get], retrievals: list[Get], rule: Tally, unstable: set[str]) -> None:
     pages: dict[str, _Variants] = defaultdict(lambda: defaultdict(list))
     for page in recorded:
         for model_id in page.listed:
@@ -133,7 +171,8 @@ def _list_consistent(recorded: list[Get], retrievals: list[Get], rule: Tally) ->
                 rule.contradict(b, page, "a listed id gets 404", path="status",
                                 expected=f"200 with the listed object data[{index}]", received=404)  # fmt: skip
                 continue
-            rule.compare(b, page, difference(entry, b.body), "a listed model retrieved differs from its entry")
+            _compare(rule, b, page, difference(entry, b.body), unstable,
+                     "a listed model retrieved differs from its entry")  # fmt: skip
 
 
 def _answer(get: Get) -> tuple[int, bytes]:

@@ -259,10 +259,13 @@ def _alias(exchange: Exchange, facts: Facts, known: Known) -> list[Finding]:
         expected = "200 with a concrete model" + (", or 404" if facts.id == "maybe-alias" else "")
         return _status("SRV-ALIAS", "an alias did not resolve", expected, exchange)
     answered = _model_id(exchange)
-    if answered is None or known.listed is None or answered in known.listed:
-        return []  # no model object is SRV-200-SCHEMA's; with no list, the cross rule still judges it
-    return [Finding("SRV-ALIAS", "an alias resolved to an id the list does not name", "$.id",
-                    "a listed model id", answered, exchange)]  # fmt: skip
+    # An answer naming the alias itself did not resolve it, unless the list shows that id is a model.
+    # Another id is judged by the rules across exchanges: retrieving it must give itself, and the same
+    # object (lists leave retired models out, so "not listed" does not mean "not concrete").
+    if answered != facts.model_id or (known.listed is not None and answered in known.listed):
+        return []
+    return [Finding("SRV-ALIAS", "an alias answered with its own name, not the id of a concrete model", "$.id",
+                    "the id of the model the alias names", answered, exchange)]  # fmt: skip
 
 
 def _roundtrip(exchange: Exchange, facts: Facts, known: Known) -> list[Finding]:

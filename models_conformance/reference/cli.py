@@ -9,7 +9,7 @@ import sys
 import threading
 from types import FrameType
 
-from .app import ASGIApp, create_app
+from .app import MOCK_KEY, ASGIApp, accepted_keys, create_app
 from .catalog import CatalogError, default_catalog, load_catalog
 from .server import is_loopback, serve
 
@@ -36,7 +36,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=None,
         metavar="KEY",
-        help="accept only this key (repeat for several; default: any non-empty key)",
+        help=f"accept only this key (repeat for several; default: {MOCK_KEY} and $ANTHROPIC_API_KEY if set)",
     )
     parser.add_argument(
         "--permissive",
@@ -74,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"{PROG}: warning: {line}", file=sys.stderr)
         app = replay
     else:
-        app = create_app(catalog, api_keys=args.api_key, permissive=args.permissive)
+        app = create_app(catalog, api_keys=accepted_keys(args.api_key), permissive=args.permissive)
 
     def ready(url: str) -> None:
         print(f"listening on {url}", flush=True)

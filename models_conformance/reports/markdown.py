@@ -65,16 +65,16 @@ def _truncate(value: str, width: int = DETAIL_WIDTH) -> str:
 
 
 def _table(report: dict[str, Any]) -> list[str]:
-    counted = "requests_by_requirement" in report
+    counted = any(view.judged_of(result) is not None for result in view.results(report))
     lines = [
-        f"| requirement | level | outcome | {'requests | ' if counted else ''}detail |",
+        f"| requirement | level | outcome | {'judged | ' if counted else ''}detail |",
         f"|---|---|---|{'---:|' if counted else ''}---|",
     ]
     for result in view.results(report):
         outcome = view.outcome_of(result)
         message = view.text(result.get("message")).splitlines()
         detail = _escape(_truncate(message[0])) if message else ""
-        sent = f"{view.requests_of(report, result.get('id'))} | " if counted else ""
+        sent = f"{view.judged_of(result) or 0} | " if counted else ""
         lines.append(
             f"| {_escape(result.get('id'))} | {_escape(result.get('level'))} | "
             f"{_emoji(outcome)} {_escape(outcome)} | {sent}{detail} |"

@@ -27,7 +27,7 @@ __all__ = [
     "outcomes",
     "redacted",
     "reproduce_command",
-    "requests_of",
+    "judged_of",
     "results",
     "run_fields",
     "stale_baseline",
@@ -41,11 +41,11 @@ KNOWN_OUTCOMES = ("passed", "failed", "expected-failure", "skipped")
 _ALWAYS_SHOWN = ("passed", "failed", "skipped")
 _QUIET_OUTCOMES = frozenset({"passed", "skipped"})
 _RESULT_FIELDS = frozenset(
-    {"id", "level", "statement", "outcome", "message", "reproduction", "findings", "checks"}
+    {"id", "level", "statement", "outcome", "message", "reproduction", "findings", "checks", "judged"}
 )
 _TOP_LEVEL_ORDER = ("tool", "role", "target", "contract", "seed", "requests_sent")
 # Top-level fields that have sections of their own rather than a line in the run header.
-_SECTIONS = frozenset({"results", "summary", "notes", "requests_by_requirement", "drift"})
+_SECTIONS = frozenset({"results", "summary", "notes", "drift"})
 _TARGET_LABELS = {
     "base_url": "target",
     "reference_server": "reference server",
@@ -224,17 +224,19 @@ def findings(result: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def distinct_findings(result: dict[str, Any]) -> list[tuple[dict[str, Any], int]]:
-    """The findings without repeats, each with how many times it occurs, in first-seen order.
+    """The findings without repeats, each with how many times it was seen, in first-seen order.
 
-    A check that judges every response reports the same violation once per exchange; shown once
-    with its count, the distinct ones stay readable.
+    The judge reports each distinct problem once with its ``count``; a report that lists repeats
+    (an older one) is folded the same way.
     """
     counts: dict[str, int] = {}
     first: dict[str, dict[str, Any]] = {}
     for finding in findings(result):
-        key = json.dumps(finding, sort_keys=True, default=str)
-        counts[key] = counts.get(key, 0) + 1
-        first.setdefault(key, finding)
+        seen = finding.get("count", 1)
+        shown = {k: v for k, v in finding.items() if k != "count"}
+        key = json.dumps(shown, sort_keys=True, default=str)
+        counts[key] = counts.get(key, 0) + (seen if isinstance(seen, int) and not isinstance(seen, bool) else 1)
+        first.setdefault(key, shown)
     return [(first[key], count) for key, count in counts.items()]
 
 
@@ -269,10 +271,7 @@ def notes(report: dict[str, Any]) -> list[dict[str, Any]]:
     return [item for item in items if isinstance(item, dict)] if isinstance(items, list) else []
 
 
-def requests_of(report: dict[str, Any], requirement_id: Any) -> int | None:
-    """Requests the check of ``requirement_id`` sent; None when the report does not count them."""
-    counts = report.get("requests_by_requirement")
-    if not isinstance(counts, dict):
-        return None
-    value = counts.get(text(requirement_id), 0)
+def judged_of(result: dict[str, Any]) -> int | None:
+    """How many exchanges, calls or files the requirement was judged on; None when not counted."""
+    value = result.get("judged")
     return value if isinstance(value, int) and not isinstance(value, bool) else None
