@@ -18,7 +18,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .api import assert_model_response, validate_model
+    from .api import assert_conformant, assert_model_response, validate_model
     from .findings import ConformanceFailure, Finding
     from .judge import Judgement, judge
     from .transcript import Transcript
@@ -33,6 +33,7 @@ SEED_EXAMPLE: dict[str, Any] = {
 }
 
 _LAZY = {
+    "assert_conformant": "api",
     "assert_model_response": "api",
     "validate_model": "api",
     "ConformanceFailure": "findings",
@@ -42,7 +43,18 @@ _LAZY = {
     "Transcript": "transcript",
 }
 
-__all__ = ["SEED_EXAMPLE", "SEED_EXAMPLE_ID", *_LAZY]
+__all__ = [
+    "SEED_EXAMPLE",
+    "SEED_EXAMPLE_ID",
+    "ConformanceFailure",
+    "Finding",
+    "Judgement",
+    "Transcript",
+    "assert_conformant",
+    "assert_model_response",
+    "judge",
+    "validate_model",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -14,7 +14,7 @@ from .judge.bodies import judge_model
 from .schemas import DEFAULT_CONTRACT
 from .transcript import Transcript
 
-__all__ = ["assert_model_response", "validate_model"]
+__all__ = ["assert_conformant", "assert_model_response", "validate_model"]
 
 
 def _raw(body: bytes | str | Any) -> bytes:
@@ -49,9 +49,24 @@ def assert_model_response(
     """
     __tracebackhide__ = True
     request = Request.make(
-        "GET", "http://target.invalid", f"/v1/models/{encode_segment(model_id)}", {"anthropic-version": contract}
+        "GET",
+        "http://target.invalid",
+        f"/v1/models/{encode_segment(model_id)}",
+        {"anthropic-version": contract},
     )
     exchange = Exchange(request, Response.make(status, headers, _raw(body)), contract, Probe(key="valid"))
     findings = judge(Transcript("server", contract, [exchange])).findings
+    if findings:
+        raise ConformanceFailure(findings)
+
+
+def assert_conformant(exchanges: Iterable[Exchange], *, contract: str = DEFAULT_CONTRACT) -> None:
+    """Assert that exchanges with a server (``conformance_target.exchanges``, say) show no violation.
+
+    They are judged as the judge judges any transcript of a server run, across exchanges too; raises
+    :class:`~models_conformance.ConformanceFailure` naming each violated requirement.
+    """
+    __tracebackhide__ = True
+    findings = judge(Transcript("server", contract, list(exchanges))).findings
     if findings:
         raise ConformanceFailure(findings)

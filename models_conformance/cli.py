@@ -11,6 +11,8 @@ from __future__ import annotations
 import argparse
 import difflib
 import ipaddress
+import os
+import shlex
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -23,8 +25,21 @@ from .settings import OPTIONS, Settings, SettingsError, resolve
 __all__ = ["build_parser", "main"]
 
 PROG = "models-conformance"
-_SERVER = ("base-url", "api-key", "contract", "model", "alias", "seed", "examples", "timeout", "profile",
-           "max-requests", "rate", "max-throttle-wait", "record")  # fmt: skip
+_SERVER = (
+    "base-url",
+    "api-key",
+    "contract",
+    "model",
+    "alias",
+    "seed",
+    "examples",
+    "timeout",
+    "profile",
+    "max-requests",
+    "rate",
+    "max-throttle-wait",
+    "record",
+)
 _REPORTS = ("report-json", "report-html", "report-markdown", "report-junit", "baseline", "write-baseline")
 _CLIENT = ("contract", "seed", "examples", "timeout")
 # The client suite's defaults where a server's would not suit it: each generated case is a round trip
@@ -37,8 +52,12 @@ class _Parser(argparse.ArgumentParser):
 
     def unrecognized(self, extra: Sequence[str]) -> None:
         flags = [flag for action in self._actions for flag in action.option_strings]
-        hints = [f"{arg} (did you mean {match[0]}?)" if (match := difflib.get_close_matches(arg.split("=")[0], flags, 1))
-                 else arg for arg in extra]  # fmt: skip
+        hints = [
+            f"{arg} (did you mean {match[0]}?)"
+            if (match := difflib.get_close_matches(arg.split("=")[0], flags, 1))
+            else arg
+            for arg in extra
+        ]
         self.error(f"unrecognized arguments: {', '.join(hints)}; `{self.prog} --help` lists the options")
 
 
@@ -72,7 +91,9 @@ def _loopback(url: str) -> bool:
         return False
 
 
-def _finish(command: str, transcript: Any, settings: Settings, **verdict_options: Any) -> int:
+def _finish(
+    command: str, transcript: Any, settings: Settings, reproduce: str | None = None, **verdict_options: Any
+) -> int:
     """Judge the transcript, print the summary, write the reports; the exit status."""
     from .baseline import BaselineError, load_baseline
     from .drift.collect import drift_of
@@ -86,11 +107,13 @@ def _finish(command: str, transcript: Any, settings: Settings, **verdict_options
     except BaselineError as exc:
         return _usage(command, str(exc))
     verdicts = Verdicts(judge(transcript), contract=settings.contract, baseline=baseline, **verdict_options)
-    context = {"contract": settings.contract, "seed": settings.seed, **transcript.context}
+    context = {"contract": settings.contract, **transcript.context}
+    if transcript.role != "cassette":
+        context["seed"] = settings.seed
     if transcript.exchanges and transcript.role != "client":
         context["drift"] = drift_of(transcript.exchanges, settings.contract).as_dict()
     write(verdicts, settings, context)
-    reproduce = reproduce_command(verdicts.report(**context)) or f"{PROG} {command} ..."
+    reproduce = reproduce or reproduce_command(verdicts.report(**context)) or f"{PROG} {command} ..."
     print("\n".join(summary_lines(verdicts, context, reproduce)))
     return EXIT_FAILED if verdicts.fails_run() else EXIT_OK
 
@@ -101,9 +124,13 @@ def _server(args: argparse.Namespace) -> int:
 
     settings = _settings(args, (*_SERVER, *_REPORTS))
     if settings.api_key is None and settings.base_url and not _loopback(settings.base_url):
-        return _usage("server", f"no API key for {settings.base_url}: pass --api-key KEY or set ANTHROPIC_API_KEY")
+        return _usage(
+            "server", f"no API key for {settings.base_url}: pass --api-key KEY or set ANTHROPIC_API_KEY"
+        )
     if settings.api_key is None and settings.base_url:
-        print(f"no API key given: sending the mock's key {MOCK_KEY!r} to the loopback target", file=sys.stderr)
+        print(
+            f"no API key given: sending the mock's key {MOCK_KEY!r} to the loopback target", file=sys.stderr
+        )
     try:
         run = run_server(settings)
     except TargetUnreachable as exc:
@@ -143,9 +170,12 @@ def _client(args: argparse.Namespace) -> int:
         return EXIT_UNREACHABLE
     try:
         transcript = run_client(
-            driver, contract=settings.contract, seed=settings.seed, examples=settings.examples,
+            driver,
+            contract=settings.contract,
+            seed=settings.seed,
+            examples=settings.examples,
             timeout_s=settings.timeout,
-        )  # fmt: skip
+        )
     finally:
         driver.close()
     return _finish("client", transcript, settings, role="client")
@@ -163,7 +193,8 @@ def _cassettes(args: argparse.Namespace) -> int:
     for summary in summaries:
         print(summary.describe())
     transcript.context["files"] = [summary.as_dict() for summary in summaries]
-    code = _finish("cassettes check", transcript, settings, role="cassette", requirement_ids=JUDGED)
+    again = " ".join(shlex.quote(path) for path in ["models-conformance", "cassettes", "check", *args.paths])
+    code = _finish("cassettes check", transcript, settings, again, role="cassette", requirement_ids=JUDGED)
     unreadable = any(summary.problems for summary in summaries)
     return EXIT_USAGE if code == EXIT_OK and unreadable else code
 
@@ -200,16 +231,22 @@ def build_parser() -> _Parser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {tool_version()}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True, parser_class=_Parser)
 
-    server = commands.add_parser("server", help="judge a server (the live API, a proxy, a gateway, a mock)",
-                                 description="Judge a server against the contract: probes, generated ids, "
-                                 "every answer judged against every requirement that applies.")  # fmt: skip
+    server = commands.add_parser(
+        "server",
+        help="judge a server (the live API, a proxy, a gateway, a mock)",
+        description="Judge a server against the contract: probes, generated ids, "
+        "every answer judged against every requirement that applies.",
+    )
     _add(server, _SERVER)
     _add(server, _REPORTS, "reports and baselines")
     server.set_defaults(func=_server, parser=server)
 
-    client = commands.add_parser("client", help="judge a client (an SDK or your own code, any language)",
-                                 description="Judge a client of GET /v1/models/{model_id} against the CLI-* "
-                                 "requirements, through a connector (any language) or in this process.")  # fmt: skip
+    client = commands.add_parser(
+        "client",
+        help="judge a client (an SDK or your own code, any language)",
+        description="Judge a client of GET /v1/models/{model_id} against the CLI-* "
+        "requirements, through a connector (any language) or in this process.",
+    )
     which = client.add_mutually_exclusive_group(required=True)
     which.add_argument("--connector", metavar="CMD", help="connector command (JSON lines on stdin/stdout)")
     which.add_argument("--python", metavar="SPEC", help="'anthropic' (the official SDK) or module:factory")
@@ -218,13 +255,20 @@ def build_parser() -> _Parser:
     client.set_defaults(func=_client, parser=client)
 
     cassettes = commands.add_parser("cassettes", help="judge recorded traffic (vcrpy, Ruby VCR, R vcr)")
-    sub = cassettes.add_subparsers(dest="cassettes_command", metavar="COMMAND", required=True, parser_class=_Parser)
-    check = sub.add_parser("check", help="judge every models interaction of the cassettes",
-                           description="Judge recordings: answers under the server requirements, recorded "
-                           "requests under the client's, every file under CAS-NO-SECRETS and CAS-NO-ACCOUNT-IDS.",
-                           epilog="exit status: 0 no MUST failed, 1 a MUST failed, 2 usage error or a file that "
-                           "is not a cassette")  # fmt: skip
-    check.add_argument("paths", nargs="+", metavar="PATH", help="cassette files, or folders of *.yaml and *.yml")
+    sub = cassettes.add_subparsers(
+        dest="cassettes_command", metavar="COMMAND", required=True, parser_class=_Parser
+    )
+    check = sub.add_parser(
+        "check",
+        help="judge every models interaction of the cassettes",
+        description="Judge recordings: answers under the server requirements, recorded "
+        "requests under the client's, every file under CAS-NO-SECRETS and CAS-NO-ACCOUNT-IDS.",
+        epilog="exit status: 0 no MUST failed, 1 a MUST failed, 2 usage error or a file that "
+        "is not a cassette",
+    )
+    check.add_argument(
+        "paths", nargs="+", metavar="PATH", help="cassette files, or folders of *.yaml and *.yml"
+    )
     _add(check, ("contract",))
     _add(check, _REPORTS, "reports and baselines")
     check.set_defaults(func=_cassettes, parser=check)
@@ -237,8 +281,11 @@ def build_parser() -> _Parser:
 
     from .drift import cli as drift_cli
 
-    drift = commands.add_parser("drift", help="list what recorded traffic shows that the contract does not describe",
-                                epilog="exit status: 0, or 1 with --fail-on-drift when drift was found; 2 usage error")  # fmt: skip
+    drift = commands.add_parser(
+        "drift",
+        help="list what recorded traffic shows that the contract does not describe",
+        epilog="exit status: 0, or 1 with --fail-on-drift when drift was found; 2 usage error",
+    )
     drift_cli.add_arguments(drift)
     drift.set_defaults(func=drift_cli.run, parser=drift)
 
@@ -251,7 +298,24 @@ def build_parser() -> _Parser:
     return parser
 
 
+def _hypothesis_storage() -> None:
+    """Keep hypothesis's files in a per-user cache, unless HYPOTHESIS_STORAGE_DIRECTORY says where.
+
+    By default hypothesis writes them under ``./.hypothesis`` of wherever the command runs, and
+    computes its Unicode tables again in every fresh directory. Nothing else is stored: the example
+    database is off.
+    """
+    if os.environ.get("HYPOTHESIS_STORAGE_DIRECTORY"):
+        return
+    try:
+        cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    except RuntimeError:  # no home directory to be found: hypothesis's own default stays
+        return
+    os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = str(Path(cache) / "models-api-conformance" / "hypothesis")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _hypothesis_storage()
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
     if extra:

@@ -18,9 +18,9 @@ from .secret import MASK, PROBE_KEY_PREFIX, redact
 
 __all__ = [
     "NOT_JSON",
-    "Asked",
     "SECRET_HEADERS",
     "SUITE_USER_AGENT",
+    "Asked",
     "Exchange",
     "Probe",
     "Request",

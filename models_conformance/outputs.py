@@ -55,7 +55,9 @@ def write(verdicts: Verdicts, settings: Settings, context: dict[str, Any]) -> No
 
         from .reports.view import redacted
 
-        _write(settings.report_json, lambda: json.dumps(redacted(report), indent=2, ensure_ascii=False) + "\n")
+        _write(
+            settings.report_json, lambda: json.dumps(redacted(report), indent=2, ensure_ascii=False) + "\n"
+        )
     if settings.report_html:
         from .reports import render_html
 

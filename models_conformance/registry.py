@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 __all__ = [
     "REQUIREMENTS_FILE",
@@ -31,7 +31,13 @@ __all__ = [
 
 Level = Literal["MUST", "SHOULD", "MAY"]
 Role = Literal["server", "client", "cassette"]
-Facts = Mapping[str, str]
+
+
+class Facts(Protocol):
+    """What :meth:`JudgedOn.matches` reads of an exchange: its facts by name (``judge.facts``)."""
+
+    def get(self, name: str) -> str | None: ...
+
 
 REQUIREMENTS_FILE = "data/requirements.json"
 

@@ -56,42 +56,135 @@ class Option:
 OPTIONS: dict[str, Option] = {
     option.name: option
     for option in (
-        Option("base-url", "the server under test; none: the embedded reference server", "CONFORMANCE_BASE_URL",
-               "url", metavar="URL"),  # fmt: skip
-        Option("api-key", "the API key sent to the target (default: $ANTHROPIC_API_KEY)", "ANTHROPIC_API_KEY",
-               "secret", metavar="KEY"),  # fmt: skip
+        Option(
+            "base-url",
+            "the server under test; none: the embedded reference server",
+            "CONFORMANCE_BASE_URL",
+            "url",
+            metavar="URL",
+        ),
+        Option(
+            "api-key",
+            "the API key sent to the target (default: $ANTHROPIC_API_KEY)",
+            "ANTHROPIC_API_KEY",
+            "secret",
+            metavar="KEY",
+        ),
         Option("contract", "the API version the suite speaks", "CONFORMANCE_CONTRACT", "choice", CONTRACTS),
-        Option("model", "a model id to test (repeat; default: discovered with GET /v1/models)",
-               "CONFORMANCE_MODELS", "multiple", metavar="ID"),  # fmt: skip
-        Option("alias", "an alias the target must resolve (repeat)", "CONFORMANCE_ALIASES", "multiple",
-               metavar="NAME"),  # fmt: skip
-        Option("seed", "seed of the generated cases (every run prints its own)", "CONFORMANCE_SEED", "int",
-               metavar="N", high=2**63),  # fmt: skip
-        Option("examples", "generated cases per property (server default 100, client 50)",
-               "CONFORMANCE_EXAMPLES", "int", metavar="N", low=1, high=100_000),  # fmt: skip
-        Option("timeout", "seconds one request may take in all (server default 10, client 5)",
-               "CONFORMANCE_TIMEOUT", "float", metavar="S", low=0.1, high=600),  # fmt: skip
-        Option("profile", "live: a request budget, a rate limit and longer timeouts", "CONFORMANCE_PROFILE",
-               "choice", ("default", "live")),  # fmt: skip
-        Option("max-requests", "the request budget of the run (live: 60)", "CONFORMANCE_MAX_REQUESTS", "int",
-               metavar="N", low=1, high=10**9),  # fmt: skip
-        Option("rate", "at most R requests per second (live: 1)", "CONFORMANCE_RATE", "float", metavar="R",
-               low=0.01, high=100_000),  # fmt: skip
-        Option("max-throttle-wait", "total seconds to wait on 429/529 answers (default 60, live 120)", None,
-               "float", metavar="S", low=0, high=86_400),  # fmt: skip
-        Option("report-json", "write the JSON report to PATH", "CONFORMANCE_REPORT_JSON", "path", metavar="PATH"),
-        Option("report-html", "write a self-contained HTML report to PATH", "CONFORMANCE_REPORT_HTML", "path",
-               metavar="PATH"),  # fmt: skip
-        Option("report-markdown", "write a Markdown summary to PATH (CI job summaries)",
-               "CONFORMANCE_REPORT_MARKDOWN", "path", metavar="PATH"),  # fmt: skip
-        Option("report-junit", "write a JUnit XML report to PATH (one test case per requirement)",
-               "CONFORMANCE_REPORT_JUNIT", "path", metavar="PATH"),  # fmt: skip
-        Option("baseline", "expected failures (YAML or JSON): id, reason, expires", "CONFORMANCE_BASELINE",
-               metavar="FILE"),  # fmt: skip
-        Option("write-baseline", "write this run's failures as a baseline to FILE", None, "path",
-               metavar="FILE"),  # fmt: skip
-        Option("record", "write the run's exchanges as a cassette to FILE (replay: cassettes check FILE)", None,
-               "path", metavar="FILE"),  # fmt: skip
+        Option(
+            "model",
+            "a model id to test (repeat; default: discovered with GET /v1/models)",
+            "CONFORMANCE_MODELS",
+            "multiple",
+            metavar="ID",
+        ),
+        Option(
+            "alias",
+            "an alias the target must resolve (repeat)",
+            "CONFORMANCE_ALIASES",
+            "multiple",
+            metavar="NAME",
+        ),
+        Option(
+            "seed",
+            "seed of the generated cases (every run prints its own)",
+            "CONFORMANCE_SEED",
+            "int",
+            metavar="N",
+            high=2**63,
+        ),
+        Option(
+            "examples",
+            "generated cases per property (server default 100, client 50)",
+            "CONFORMANCE_EXAMPLES",
+            "int",
+            metavar="N",
+            low=1,
+            high=100_000,
+        ),
+        Option(
+            "timeout",
+            "seconds one request may take in all (server default 10, client 5)",
+            "CONFORMANCE_TIMEOUT",
+            "float",
+            metavar="S",
+            low=0.1,
+            high=600,
+        ),
+        Option(
+            "profile",
+            "live: a request budget, a rate limit and longer timeouts",
+            "CONFORMANCE_PROFILE",
+            "choice",
+            ("default", "live"),
+        ),
+        Option(
+            "max-requests",
+            "the request budget of the run (live: 60)",
+            "CONFORMANCE_MAX_REQUESTS",
+            "int",
+            metavar="N",
+            low=1,
+            high=10**9,
+        ),
+        Option(
+            "rate",
+            "at most R requests per second (live: 1)",
+            "CONFORMANCE_RATE",
+            "float",
+            metavar="R",
+            low=0.01,
+            high=100_000,
+        ),
+        Option(
+            "max-throttle-wait",
+            "total seconds to wait on 429/529 answers (default 60, live 120)",
+            None,
+            "float",
+            metavar="S",
+            low=0,
+            high=86_400,
+        ),
+        Option(
+            "report-json", "write the JSON report to PATH", "CONFORMANCE_REPORT_JSON", "path", metavar="PATH"
+        ),
+        Option(
+            "report-html",
+            "write a self-contained HTML report to PATH",
+            "CONFORMANCE_REPORT_HTML",
+            "path",
+            metavar="PATH",
+        ),
+        Option(
+            "report-markdown",
+            "write a Markdown summary to PATH (CI job summaries)",
+            "CONFORMANCE_REPORT_MARKDOWN",
+            "path",
+            metavar="PATH",
+        ),
+        Option(
+            "report-junit",
+            "write a JUnit XML report to PATH (one test case per requirement)",
+            "CONFORMANCE_REPORT_JUNIT",
+            "path",
+            metavar="PATH",
+        ),
+        Option(
+            "baseline",
+            "expected failures (YAML or JSON): id, reason, expires",
+            "CONFORMANCE_BASELINE",
+            metavar="FILE",
+        ),
+        Option(
+            "write-baseline", "write this run's failures as a baseline to FILE", None, "path", metavar="FILE"
+        ),
+        Option(
+            "record",
+            "write the run's exchanges as a cassette to FILE (replay: cassettes check FILE)",
+            None,
+            "path",
+            metavar="FILE",
+        ),
     )
 }
 
@@ -168,7 +261,9 @@ def writable(path: str, flag: str) -> str:
     be written is a usage error before the run, not a traceback after it."""
     target = Path(path)
     if target.is_dir():
-        raise SettingsError(f"{flag} names a folder, {path!r}; give a file path such as {path.rstrip('/')}/report")
+        raise SettingsError(
+            f"{flag} names a folder, {path!r}; give a file path such as {path.rstrip('/')}/report"
+        )
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -196,8 +291,10 @@ def resolve(
         value, source = given.get(name), "command line"
         if value in (None, [], ()) and option.env and environ.get(option.env):
             text = environ[option.env]
-            value, source = ([v.strip() for v in text.split(",") if v.strip()] if option.kind == "multiple"
-                             else text), option.env  # fmt: skip
+            value, source = (
+                ([v.strip() for v in text.split(",") if v.strip()] if option.kind == "multiple" else text),
+                option.env,
+            )
         if value in (None, [], ()) and ini is not None and option.kind != "secret":
             value, source = ini(option), "ini"
         if value in (None, [], ()):
@@ -205,7 +302,9 @@ def resolve(
         raw[name], sources[name] = value, source
     profile = raw["profile"] or "default"
     if profile not in PROFILES:
-        raise SettingsError(f"{flag(OPTIONS['profile'])} must be one of {', '.join(PROFILES)}; got {profile!r}")
+        raise SettingsError(
+            f"{flag(OPTIONS['profile'])} must be one of {', '.join(PROFILES)}; got {profile!r}"
+        )
     # A front end's own defaults (the client suite's shorter timeout) beat the default profile's; a
     # chosen profile's beat the front end's.
     front = dict(defaults or {})

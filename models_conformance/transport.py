@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from types import TracebackType
 
 import httpx
 
@@ -48,7 +47,9 @@ class Transport:
             return Response(0, problem=f"no answer within {self.limits.timeout_s:g} s")
         except httpx.TransportError as exc:
             return Response(0, problem=f"the server broke the HTTP protocol ({type(exc).__name__})")
-        return Response.make(http_response.status_code, http_response.headers.multi_items(), http_response.content)
+        return Response.make(
+            http_response.status_code, http_response.headers.multi_items(), http_response.content
+        )
 
     def close(self) -> None:
         self._client.close()

@@ -137,7 +137,9 @@ class Verdicts:
             verdict.outcome = "failed"
             verdict.stale_baseline = True
             source = self.baseline.path if self.baseline is not None else "the baseline"
-            verdict.reason = f"stale baseline: {verdict.requirement.id} now passes; remove its entry from {source}"
+            verdict.reason = (
+                f"stale baseline: {verdict.requirement.id} now passes; remove its entry from {source}"
+            )
         return verdict
 
     def summary(self) -> dict[str, int]:

@@ -21,8 +21,8 @@ import re
 from collections.abc import Iterable, Iterator
 from urllib.parse import unquote
 
-from .formats import Cassette, Interaction
 from ..placeholders import is_placeholder
+from .formats import Cassette, Interaction
 from .scan import COOKIE_HEADERS, Leak, cookie_names, edge_visitor_cookie, registered
 
 __all__ = ["ACCOUNT_HEADER", "ACCOUNT_MEMBER", "REQUIREMENT", "WORKSPACE_ID", "scan_accounts", "scan_lines"]
@@ -88,4 +88,3 @@ def scan_accounts(cassette: Cassette) -> list[Leak]:
     leaks = [leak for interaction in cassette.interactions for leak in _interaction_ids(interaction)]
     leaks += scan_lines(cassette.text, {leak.value for leak in leaks})
     return registered(leaks)
-

@@ -20,9 +20,7 @@ __all__ = ["JUDGED", "FileSummary", "read"]
 
 # What a recording can show: every server requirement, the client's requests (not its calls: what it was
 # asked to do and what it answered are not recorded), and the files themselves.
-JUDGED = tuple(
-    r.id for r in registry.all_requirements() if r.role != "client" or r.judged_on.when
-)
+JUDGED = tuple(r.id for r in registry.all_requirements() if r.role != "client" or r.judged_on.when)
 
 
 @dataclass
@@ -39,7 +37,8 @@ class FileSummary:
     def describe(self) -> str:
         if self.format is None:
             return f"{self.path}: not judged: {'; '.join(self.problems)}"
-        text = f"{self.path}: {self.format}, {self.interactions} interaction(s), {self.models_interactions} for models"
+        text = f"{self.path}: {self.format}, {self.interactions} interaction(s)"
+        text += f", {self.models_interactions} for models"
         return text + "".join(f"\n  problem: {problem}" for problem in self.problems)
 
 

@@ -29,8 +29,8 @@ from urllib.parse import urlsplit
 import yaml
 
 from ..exchange import Exchange, Probe, Request, Response
-from ..times import parse_time
 from ..schemas import CONTRACTS, DEFAULT_CONTRACT
+from ..times import parse_time
 from .codings import GZIP_MAGIC, CodingError, decode
 
 __all__ = ["MODELS_PATH", "Cassette", "CassetteError", "Interaction", "load"]
@@ -204,7 +204,11 @@ def _interaction(path: str, index: int, entry: Any, default_contract: str) -> In
     if isinstance(meaning, Mapping):
         exchange = _the_suites_own(exchange, meaning, entry.get("recorded_at"))
     return Interaction(
-        index, exchange, "request headers" not in unrecorded, request_body is not None, entry.get("recorded_at")
+        index,
+        exchange,
+        "request headers" not in unrecorded,
+        request_body is not None,
+        entry.get("recorded_at"),
     )
 
 
@@ -221,7 +225,9 @@ def _the_suites_own(exchange: Exchange, meaning: Mapping[str, Any], recorded_at:
     response = exchange.response
     return dataclasses.replace(
         exchange,
-        response=Response(response.status, response.headers, response.body, str(problem)) if problem else response,
+        response=Response(response.status, response.headers, response.body, str(problem))
+        if problem
+        else response,
         contract=str(meaning.get("contract") or exchange.contract),
         probe=label,
         source="probe",

@@ -231,9 +231,16 @@ def _interaction(exchange: Exchange) -> dict[str, Any]:
     request, response = exchange.request, exchange.response
     parts = urlsplit(request.url)
     pairs = parse_qsl(parts.query, keep_blank_values=True)
-    scrubbed = [(n, REDACTED if _CREDENTIAL_QUERY.match(n) and not is_placeholder(v) else scrub_text(v)) for n, v in pairs]
+    scrubbed = [
+        (n, REDACTED if _CREDENTIAL_QUERY.match(n) and not is_placeholder(v) else scrub_text(v))
+        for n, v in pairs
+    ]
     query = urlencode(scrubbed, safe="[]") if scrubbed != pairs else parts.query
-    meaning: dict[str, Any] = {"probe": exchange.probe.as_dict(), "where": exchange.where, "session": exchange.session}
+    meaning: dict[str, Any] = {
+        "probe": exchange.probe.as_dict(),
+        "where": exchange.where,
+        "session": exchange.session,
+    }
     if exchange.contract:
         meaning["contract"] = exchange.contract
     if response.problem is not None:
@@ -267,7 +274,9 @@ def write_transcript(transcript: Transcript, path: str | Path) -> list[str]:
         "interactions": [_interaction(exchange) for exchange in transcript.exchanges],
     }
     target = Path(path)
-    target.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=1000), encoding="utf-8")
+    target.write_text(
+        yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=1000), encoding="utf-8"
+    )
     from .formats import CassetteError, load
     from .scan import scan_cassette
 

@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from ..reference.app import serve_lifespan
-from .paths import cassette_files
 from ..judge.cross import judge_across
+from ..reference.app import serve_lifespan
 from .formats import Cassette, CassetteError, Interaction, load
+from .paths import cassette_files
 
 __all__ = ["ReplayApp", "ReplayError", "create_replay_app"]
 
@@ -60,7 +60,11 @@ def create_replay_app(paths: Iterable[str | Path]) -> ReplayApp:
     if problems:
         raise ReplayError("cannot replay: " + "; ".join(problems))
     app = ReplayApp(interaction for cassette in cassettes for interaction in cassette.interactions)
-    app.contradictions = judge_across(cassettes).failed_lines()
+    cross = judge_across(i.exchange for cassette in cassettes for i in cassette.interactions)
+    app.contradictions = [
+        f"{f.requirement_id} ({f.requirement.level}): {f.message} ({f.where}, compared with {f.compared.where if f.compared else '-'})"
+        for f in cross.findings()
+    ]
     return app
 
 

@@ -23,10 +23,10 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from ..exchange import Request
-from ..secret import register_secret
 from ..findings import Finding
-from .formats import Cassette, Interaction
 from ..placeholders import is_placeholder
+from ..secret import register_secret
+from .formats import Cassette, Interaction
 
 __all__ = [
     "EDGE_VISITOR_COOKIES",
@@ -74,6 +74,8 @@ def edge_visitor_cookie(name: str, value: str) -> bool:
     """Whether every cookie in this header is an edge's visitor id (see :data:`EDGE_VISITOR_COOKIES`)."""
     names = cookie_names(name, value)
     return bool(names) and all(cookie in EDGE_VISITOR_COOKIES for cookie in names)
+
+
 _CREDENTIAL_QUERY = re.compile(
     r"(?i)^(?:x[-_])?(?:api[-_]?key|key|token|access[-_]?token|auth|authorization|secret)$"
 )

@@ -17,8 +17,8 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..exchange import Exchange, Response
 from ..exchange import SUITE_USER_AGENT as USER_AGENT
+from ..exchange import Exchange, Response
 from . import known
 from .fields import Seen, undescribed
 

@@ -16,7 +16,7 @@ import re
 from typing import Any
 
 from ..cassettes.scan import is_placeholder, scan_text
-from ..exchange import redact
+from ..secret import redact
 from .render import WITHHELD
 
 __all__ = ["WITHHELD", "printable", "request_line", "shown"]

@@ -16,8 +16,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from ..cassettes.paths import expand_paths
 from ..cassettes.formats import CassetteError, load
+from ..cassettes.paths import expand_paths
 from .collect import Drift, DriftFormatError
 from .observe import iso_instant
 

@@ -17,7 +17,7 @@ from .. import schemas
 from ..exchange import NOT_JSON, Exchange
 from ..findings import MISSING, Finding
 
-__all__ = ["BODY_REQUIREMENTS", "judge_list_page", "judge_model", "judge_model_body", "json_path"]
+__all__ = ["BODY_REQUIREMENTS", "json_path", "judge_list_page", "judge_model", "judge_model_body"]
 
 BODY_REQUIREMENTS = ("SRV-200-SCHEMA", "SRV-200-TYPE", "SRV-200-CREATED-AT", "SRV-LIFECYCLE")
 _FIELD_REQUIREMENT = {"type": "SRV-200-TYPE", "created_at": "SRV-200-CREATED-AT"}

@@ -170,7 +170,9 @@ class Tally:
         self.counted.add(pair)
         if silent is not None:
             status = silent.status
-            self._count(f"status {status}", f"where one got HTTP {status}, which says nothing about this rule")
+            self._count(
+                f"status {status}", f"where one got HTTP {status}, which says nothing about this rule"
+            )
             return False
         assert reason is not None
         if reason.kind == "apart" and a.context.at is not None and b.context.at is not None:
@@ -199,9 +201,7 @@ class Tally:
     def agree(self, judged: Get) -> None:
         self.verdicts.setdefault(judged, None)
 
-    def compare(
-        self, judged: Get, other: Get, found: tuple[str, Any, Any] | None, message: str
-    ) -> None:
+    def compare(self, judged: Get, other: Get, found: tuple[str, Any, Any] | None, message: str) -> None:
         """``judged`` agrees with ``other`` when nothing was ``found`` different; else a contradiction."""
         if found is None:
             self.agree(judged)

@@ -32,8 +32,12 @@ from .compare import Get, Tally, difference, gets
 __all__ = ["CROSS_REQUIREMENTS", "Cross", "judge_across"]
 
 CROSS_REQUIREMENTS = (
-    "SRV-ID-ROUNDTRIP", "SRV-ALIAS", "SRV-PATH-ENCODING", "SRV-IDEMPOTENT", "SRV-LIST-CONSISTENT"
-)  # fmt: skip
+    "SRV-ID-ROUNDTRIP",
+    "SRV-ALIAS",
+    "SRV-PATH-ENCODING",
+    "SRV-IDEMPOTENT",
+    "SRV-LIST-CONSISTENT",
+)
 ROUNDTRIP, ALIAS, ENCODING, IDEMPOTENT, LISTED = CROSS_REQUIREMENTS
 _Variants = dict[tuple[int, bytes], list[Get]]  # exchanges by their answer (status, body)
 
@@ -61,7 +65,9 @@ def judge_across(exchanges: Iterable[Exchange]) -> Cross:
     _alias(retrievals, rules[ALIAS], unstable)
     _encodings(retrievals, rules[ENCODING], unstable)
     _list_consistent(recorded, retrievals, rules[LISTED], unstable)
-    judged = {rid: {get.exchange: found for get, found in rule.verdicts.items()} for rid, rule in rules.items()}
+    judged = {
+        rid: {get.exchange: found for get, found in rule.verdicts.items()} for rid, rule in rules.items()
+    }
     unjudged = {rid: _skipped(rule, recorded) for rid, rule in rules.items() if not rule.verdicts}
     return Cross(judged, unjudged)
 
@@ -77,11 +83,23 @@ def _roundtrip(retrievals: list[Get], rule: Tally) -> None:
             if b.reported == b.requested:
                 rule.agree(b)
             elif b.kind == "missing":
-                rule.contradict(b, a, "an id another answer reported gets 404", path="status",
-                                expected=f"200 with id {b.requested!r}", received="404 not_found_error")  # fmt: skip
+                rule.contradict(
+                    b,
+                    a,
+                    "an id another answer reported gets 404",
+                    path="status",
+                    expected=f"200 with id {b.requested!r}",
+                    received="404 not_found_error",
+                )
             else:
-                rule.contradict(b, a, "an id another answer reported returns another id", path="$.id",
-                                expected=b.requested, received=b.reported)  # fmt: skip
+                rule.contradict(
+                    b,
+                    a,
+                    "an id another answer reported returns another id",
+                    path="$.id",
+                    expected=b.requested,
+                    received=b.reported,
+                )
 
 
 def _alias(retrievals: list[Get], rule: Tally, unstable: set[str]) -> None:
@@ -94,8 +112,14 @@ def _alias(retrievals: list[Get], rule: Tally, unstable: set[str]) -> None:
             if b.reported != b.requested:
                 rule.defer(ROUNDTRIP)
                 continue
-            _compare(rule, a, b, difference(b.body, a.body), unstable,
-                     "an alias and the model it names return different objects")  # fmt: skip
+            _compare(
+                rule,
+                a,
+                b,
+                difference(b.body, a.body),
+                unstable,
+                "an alias and the model it names return different objects",
+            )
 
 
 def _by_id(retrievals: list[Get]) -> dict[str, list[Get]]:
@@ -145,12 +169,23 @@ def _encodings(retrievals: list[Get], rule: Tally, unstable: set[str]) -> None:
             if a.segment == b.segment or canonical not in (a.segment, b.segment):
                 continue
             judged, other = (b, a) if a.segment == canonical else (a, b)
-            _compare(rule, judged, other, _found(a, b), unstable,
-                     "an equivalent encoding of an id returns another answer than its canonical encoding")  # fmt: skip
+            _compare(
+                rule,
+                judged,
+                other,
+                _found(a, b),
+                unstable,
+                "an equivalent encoding of an id returns another answer than its canonical encoding",
+            )
 
 
 def _compare(
-    rule: Tally, judged: Get, other: Get, found: tuple[str, object, object] | None, unstable: set[str], message: str
+    rule: Tally,
+    judged: Get,
+    other: Get,
+    found: tuple[str, object, object] | None,
+    unstable: set[str],
+    message: str,
 ) -> None:
     if found is not None and found[0] in unstable:
         rule.defer(IDEMPOTENT)
@@ -168,11 +203,23 @@ def _list_consistent(recorded: list[Get], retrievals: list[Get], rule: Tally, un
         for page in rule.partners(b, pages[requested].values()):
             index, entry = page.listed[requested]
             if b.kind == "missing":
-                rule.contradict(b, page, "a listed id gets 404", path="status",
-                                expected=f"200 with the listed object data[{index}]", received=404)  # fmt: skip
+                rule.contradict(
+                    b,
+                    page,
+                    "a listed id gets 404",
+                    path="status",
+                    expected=f"200 with the listed object data[{index}]",
+                    received=404,
+                )
                 continue
-            _compare(rule, b, page, difference(entry, b.body), unstable,
-                     "a listed model retrieved differs from its entry")  # fmt: skip
+            _compare(
+                rule,
+                b,
+                page,
+                difference(entry, b.body),
+                unstable,
+                "a listed model retrieved differs from its entry",
+            )
 
 
 def _answer(get: Get) -> tuple[int, bytes]:

@@ -101,7 +101,9 @@ def facts_of(exchange: Exchange) -> Facts:
         version = "any"
     else:
         version = "sent" if request.header("anthropic-version") is not None else "missing"
-    betas = probe.betas or ("none" if headers_recorded and request.header("anthropic-beta") is None else "any")
+    betas = probe.betas or (
+        "none" if headers_recorded and request.header("anthropic-beta") is None else "any"
+    )
     return Facts(
         sender="suite" if exchange.source == "probe" else "client",
         answerer=answerer,

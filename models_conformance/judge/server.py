@@ -17,7 +17,7 @@ from ..contract import ERROR_TYPES
 from ..exchange import NOT_JSON, Exchange
 from ..findings import MISSING, Finding
 from ..placeholders import is_placeholder
-from .bodies import BODY_REQUIREMENTS, judge_list_page, judge_model_body, json_path
+from .bodies import BODY_REQUIREMENTS, json_path, judge_list_page, judge_model_body
 from .facts import Facts
 
 __all__ = ["CHECKS", "Check", "Known"]
@@ -54,7 +54,9 @@ def _status(requirement_id: str, message: str, expected: Any, exchange: Exchange
     return [Finding(requirement_id, message, "status", expected, exchange.response.describe(), exchange)]
 
 
-def _expect_error(requirement_id: str, what: str, status: int, error_type: str) -> Check:
+def _expect_error(
+    requirement_id: str, what: str, status: int, error_type: str
+) -> Callable[[Exchange, Facts, Known], list[Finding]]:
     """An error of ``status`` whose ``error.type`` is ``error_type``, for requests of ``what`` kind.
 
     A body with no ``error.type`` string to read is SRV-ERROR-ENVELOPE's fault alone.
@@ -62,8 +64,9 @@ def _expect_error(requirement_id: str, what: str, status: int, error_type: str) 
 
     def check(exchange: Exchange, facts: Facts, known: Known) -> list[Finding]:
         if exchange.response.status != status:
-            return _status(requirement_id, f"{what} got another answer than {status} {error_type}", status,
-                           exchange)  # fmt: skip
+            return _status(
+                requirement_id, f"{what} got another answer than {status} {error_type}", status, exchange
+            )
         received = _error_type(exchange)
         if isinstance(received, str) and received != error_type:
             return [
@@ -108,7 +111,9 @@ def _envelope(exchange: Exchange, facts: Facts, known: Known) -> list[Finding]:
     status = exchange.response.status
     if isinstance(body, NOT_JSON):
         received = f"{body.reason}: {exchange.response.body_excerpt()}"
-        return [Finding("SRV-ERROR-ENVELOPE", "the error body is not JSON", "$", _ENVELOPE, received, exchange)]
+        return [
+            Finding("SRV-ERROR-ENVELOPE", "the error body is not JSON", "$", _ENVELOPE, received, exchange)
+        ]
     return [
         Finding(
             "SRV-ERROR-ENVELOPE",
@@ -149,17 +154,29 @@ def _request_id(exchange: Exchange, facts: Facts, known: Known) -> list[Finding]
             return None  # recorders drop headers: an exception the registry states
         received = header if header is not None else MISSING
         return [
-            Finding("SRV-REQUEST-ID", "the answer has no non-empty request-id header",
-                    "headers.request-id", "a non-empty request id", received, exchange)
-        ]  # fmt: skip
+            Finding(
+                "SRV-REQUEST-ID",
+                "the answer has no non-empty request-id header",
+                "headers.request-id",
+                "a non-empty request id",
+                received,
+                exchange,
+            )
+        ]
     body = exchange.response.json
     in_body = body.get("request_id") if isinstance(body, dict) and exchange.response.status >= 400 else None
     if in_body is None or in_body == header or is_placeholder(header):
         return []
     return [
-        Finding("SRV-REQUEST-ID", "the error body's request_id differs from the request-id header",
-                "$.request_id", header, in_body, exchange)
-    ]  # fmt: skip
+        Finding(
+            "SRV-REQUEST-ID",
+            "the error body's request_id differs from the request-id header",
+            "$.request_id",
+            header,
+            in_body,
+            exchange,
+        )
+    ]
 
 
 def _no_5xx(exchange: Exchange, facts: Facts, known: Known) -> list[Finding]:
@@ -173,29 +190,44 @@ def _no_5xx(exchange: Exchange, facts: Facts, known: Known) -> list[Finding]:
 def _auth_schemes(exchange: Exchange, facts: Facts, known: Known) -> list[Finding]:
     if exchange.response.status not in (401, 403):
         return []
-    return _status("SRV-AUTH-SCHEMES", "the contract version's credential form is refused",
-                   "the key accepted", exchange)  # fmt: skip
+    return _status(
+        "SRV-AUTH-SCHEMES", "the contract version's credential form is refused", "the key accepted", exchange
+    )
 
 
 def _method(exchange: Exchange, facts: Facts, known: Known) -> list[Finding]:
     status = exchange.response.status
     if not 400 <= status < 500:
-        return _status("SRV-METHOD", "another method than GET on a model did not get a 4xx",
-                       "a 4xx (405 preferred) with the error envelope", exchange)  # fmt: skip
+        return _status(
+            "SRV-METHOD",
+            "another method than GET on a model did not get a 4xx",
+            "a 4xx (405 preferred) with the error envelope",
+            exchange,
+        )
     body = exchange.response.json
     if isinstance(body, dict) and body.get("type") == "error":
         return []
     return [
-        Finding("SRV-METHOD", "another method than GET on a model got a 4xx without the error envelope",
-                "$", _ENVELOPE, exchange.response.body_excerpt(), exchange)
-    ]  # fmt: skip
+        Finding(
+            "SRV-METHOD",
+            "another method than GET on a model got a 4xx without the error envelope",
+            "$",
+            _ENVELOPE,
+            exchange.response.body_excerpt(),
+            exchange,
+        )
+    ]
 
 
 def _long_id(exchange: Exchange, facts: Facts, known: Known) -> list[Finding]:
     if exchange.response.status in (404, 414):
         return []
-    return _status("SRV-LONG-ID", f"an id of {len(facts.model_id or ''):,} characters got neither 404 nor 414",
-                   "404 (no such model) or 414 (URI too long)", exchange)  # fmt: skip
+    return _status(
+        "SRV-LONG-ID",
+        f"an id of {len(facts.model_id or ''):,} characters got neither 404 nor 414",
+        "404 (no such model) or 414 (URI too long)",
+        exchange,
+    )
 
 
 _UNKNOWN_ID = _expect_error("SRV-404", "an id that names no model", 404, "not_found_error")
@@ -209,16 +241,31 @@ def _not_found(exchange: Exchange, facts: Facts, known: Known) -> list[Finding] 
             return None
         if status == 404 and error_type == "not_found_error":
             return []
-        return [Finding("SRV-404", "an answer that says not found is not 404 with not_found_error", "status",
-                        "404 with error.type not_found_error", f"{status} with error.type {error_type!r}",
-                        exchange)]  # fmt: skip
+        return [
+            Finding(
+                "SRV-404",
+                "an answer that says not found is not 404 with not_found_error",
+                "status",
+                "404 with error.type not_found_error",
+                f"{status} with error.type {error_type!r}",
+                exchange,
+            )
+        ]
     if exchange.response.status == 200:
-        return [Finding("SRV-404", "an id that names no model got 200", "$.id", "404 not_found_error",
-                        _model_id(exchange) or exchange.response.body_excerpt(80), exchange)]  # fmt: skip
+        return [
+            Finding(
+                "SRV-404",
+                "an id that names no model got 200",
+                "$.id",
+                "404 not_found_error",
+                _model_id(exchange) or exchange.response.body_excerpt(80),
+                exchange,
+            )
+        ]
     return _UNKNOWN_ID(exchange, facts, known)
 
 
-def _a_model(requirement_id: str, what: str) -> Check:
+def _a_model(requirement_id: str, what: str) -> Callable[[Exchange, Facts, Known], list[Finding]]:
     """200 with a model object, for requests of ``what`` kind."""
 
     def check(exchange: Exchange, facts: Facts, known: Known) -> list[Finding]:
@@ -226,8 +273,16 @@ def _a_model(requirement_id: str, what: str) -> Check:
             return _status(requirement_id, f"{what} did not get 200", "200 with the model", exchange)
         body = exchange.response.json
         if isinstance(body, dict) and "data" in body:
-            return [Finding(requirement_id, f"{what} got a list page, not a model", "$",
-                            "the model object", "a list page (has `data`)", exchange)]  # fmt: skip
+            return [
+                Finding(
+                    requirement_id,
+                    f"{what} got a list page, not a model",
+                    "$",
+                    "the model object",
+                    "a list page (has `data`)",
+                    exchange,
+                )
+            ]
         return []  # a body that is no model object is SRV-200-SCHEMA's
 
     return check
@@ -247,8 +302,16 @@ def _path_encoding(exchange: Exchange, facts: Facts, known: Known) -> list[Findi
     received: Any = answered if answered is not None else exchange.response.describe()
     if isinstance(body, dict) and "data" in body:
         received = "a list page (has `data`)"
-    return [Finding("SRV-PATH-ENCODING", "an id with `/` or a dot segment reached another resource", "$",
-                    "a 4xx, or the model named by the whole decoded segment", received, exchange)]  # fmt: skip
+    return [
+        Finding(
+            "SRV-PATH-ENCODING",
+            "an id with `/` or a dot segment reached another resource",
+            "$",
+            "a 4xx, or the model named by the whole decoded segment",
+            received,
+            exchange,
+        )
+    ]
 
 
 def _alias(exchange: Exchange, facts: Facts, known: Known) -> list[Finding]:
@@ -264,8 +327,16 @@ def _alias(exchange: Exchange, facts: Facts, known: Known) -> list[Finding]:
     # object (lists leave retired models out, so "not listed" does not mean "not concrete").
     if answered != facts.model_id or (known.listed is not None and answered in known.listed):
         return []
-    return [Finding("SRV-ALIAS", "an alias answered with its own name, not the id of a concrete model", "$.id",
-                    "the id of the model the alias names", answered, exchange)]  # fmt: skip
+    return [
+        Finding(
+            "SRV-ALIAS",
+            "an alias answered with its own name, not the id of a concrete model",
+            "$.id",
+            "the id of the model the alias names",
+            answered,
+            exchange,
+        )
+    ]
 
 
 def _roundtrip(exchange: Exchange, facts: Facts, known: Known) -> list[Finding]:
@@ -273,8 +344,16 @@ def _roundtrip(exchange: Exchange, facts: Facts, known: Known) -> list[Finding]:
     answered = _model_id(exchange)
     if found or answered is None or answered == facts.model_id:
         return found
-    return [Finding("SRV-ID-ROUNDTRIP", "a model retrieved by its own id reports another id", "$.id",
-                    facts.model_id, answered, exchange)]  # fmt: skip
+    return [
+        Finding(
+            "SRV-ID-ROUNDTRIP",
+            "a model retrieved by its own id reports another id",
+            "$.id",
+            facts.model_id,
+            answered,
+            exchange,
+        )
+    ]
 
 
 CHECKS: dict[str, Check] = {
@@ -286,14 +365,18 @@ CHECKS: dict[str, Check] = {
     "SRV-NO-5XX": _no_5xx,
     "SRV-AUTH-SCHEMES": _auth_schemes,
     "SRV-METHOD": _method,
-    "SRV-AUTH-MISSING": _expect_error("SRV-AUTH-MISSING", "a request without credentials", 401,
-                                      "authentication_error"),  # fmt: skip
-    "SRV-AUTH-INVALID": _expect_error("SRV-AUTH-INVALID", "a request with a wrong key", 401,
-                                      "authentication_error"),  # fmt: skip
-    "SRV-VERSION-MISSING": _expect_error("SRV-VERSION-MISSING", "a request without anthropic-version", 400,
-                                         "invalid_request_error"),  # fmt: skip
-    "SRV-BETAS-UNKNOWN": _expect_error("SRV-BETAS-UNKNOWN", "a request with an unknown beta", 400,
-                                       "invalid_request_error"),  # fmt: skip
+    "SRV-AUTH-MISSING": _expect_error(
+        "SRV-AUTH-MISSING", "a request without credentials", 401, "authentication_error"
+    ),
+    "SRV-AUTH-INVALID": _expect_error(
+        "SRV-AUTH-INVALID", "a request with a wrong key", 401, "authentication_error"
+    ),
+    "SRV-VERSION-MISSING": _expect_error(
+        "SRV-VERSION-MISSING", "a request without anthropic-version", 400, "invalid_request_error"
+    ),
+    "SRV-BETAS-UNKNOWN": _expect_error(
+        "SRV-BETAS-UNKNOWN", "a request with an unknown beta", 400, "invalid_request_error"
+    ),
     "SRV-LONG-ID": _long_id,
     "SRV-PATH-ENCODING": _path_encoding,
     "SRV-404": _not_found,

@@ -31,7 +31,7 @@ from .catalog import Catalog, default_catalog
 from .responses import Response, error_response, json_headers, new_request_id
 from .views import VERSIONS, render, synthesize
 
-__all__ = ["MOCK_KEY", "ASGIApp", "accepted_keys", "Receive", "ReferenceApp", "Scope", "Send", "create_app"]
+__all__ = ["MOCK_KEY", "ASGIApp", "Receive", "ReferenceApp", "Scope", "Send", "accepted_keys", "create_app"]
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]

@@ -215,9 +215,7 @@ def _notes(report: dict[str, Any]) -> str:
 
 def _drift_table(rows: list[drift_render.Row], caption: str) -> str:
     head = "".join(f'<th scope="col">{escape(column)}</th>' for column in drift_render.COLUMNS)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in row) + "</tr>" for row in rows
-    )
+    body = "".join("<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in row) + "</tr>" for row in rows)
     return (
         f'<table class="drift"><caption>{escape(caption)}</caption><thead><tr>{head}</tr></thead>'
         f"<tbody>{body}</tbody></table>"

@@ -32,7 +32,10 @@ def render_junit(report: dict[str, Any]) -> str:
     for result in results:
         level = view.text(result.get("level")) or "MUST"
         case = ET.SubElement(
-            suite, "testcase", classname=f"models_conformance.{role}.{level}", name=view.text(result.get("id"))
+            suite,
+            "testcase",
+            classname=f"models_conformance.{role}.{level}",
+            name=view.text(result.get("id")),
         )
         outcome, message = view.outcome_of(result), view.text(result.get("message"))
         if outcome == "failed":

@@ -11,7 +11,7 @@ import json
 import shlex
 from typing import Any
 
-from ..exchange import redact
+from ..secret import redact
 
 __all__ = [
     "KNOWN_OUTCOMES",
@@ -21,13 +21,13 @@ __all__ = [
     "extra_result_fields",
     "findings",
     "has_details",
+    "judged_of",
     "must_failed",
     "notes",
     "outcome_of",
     "outcomes",
     "redacted",
     "reproduce_command",
-    "judged_of",
     "results",
     "run_fields",
     "stale_baseline",
@@ -235,7 +235,9 @@ def distinct_findings(result: dict[str, Any]) -> list[tuple[dict[str, Any], int]
         seen = finding.get("count", 1)
         shown = {k: v for k, v in finding.items() if k != "count"}
         key = json.dumps(shown, sort_keys=True, default=str)
-        counts[key] = counts.get(key, 0) + (seen if isinstance(seen, int) and not isinstance(seen, bool) else 1)
+        counts[key] = counts.get(key, 0) + (
+            seen if isinstance(seen, int) and not isinstance(seen, bool) else 1
+        )
         first.setdefault(key, shown)
     return [(first[key], count) for key, count in counts.items()]
 

@@ -70,11 +70,30 @@ def _encodings(model_id: str) -> list[tuple[str, str]]:
     lower = "".join(f"%{byte:02x}" for byte in octets)
     canonical = encode_segment(model_id)
     # Every other unreserved character encoded; the rest as the canonical form has it.
-    mixed = "".join(f"%{ord(char):02X}" if index % 2 == 0 and char.isascii() and (char.isalnum() or char in "-._~")
-                    else encode_segment(char) for index, char in enumerate(model_id))  # fmt: skip
-    found = [(upper, "every octet percent-encoded"), (lower, "percent-encoded in lower-case hex"),
-             (mixed, "some unreserved characters percent-encoded")]  # fmt: skip
+    mixed = "".join(
+        f"%{ord(char):02X}"
+        if index % 2 == 0 and char.isascii() and (char.isalnum() or char in "-._~")
+        else encode_segment(char)
+        for index, char in enumerate(model_id)
+    )
+    found = [
+        (upper, "every octet percent-encoded"),
+        (lower, "percent-encoded in lower-case hex"),
+        (mixed, "some unreserved characters percent-encoded"),
+    ]
     return [(raw, shape) for raw, shape in found if raw != canonical]
+
+
+class _Rotation:
+    """The models in turn from a seeded start: single-model probes spread over all of them."""
+
+    def __init__(self, models: Sequence[str], start: int) -> None:
+        self.models, self.next = models, start
+
+    def __call__(self) -> str:
+        chosen = self.models[self.next % len(self.models)]
+        self.next += 1
+        return chosen
 
 
 def fixed_probes(
@@ -88,9 +107,7 @@ def fixed_probes(
 ) -> Iterator[Planned]:
     """The probes every run sends before the generated ids, in order."""
     rng = random.Random(seed)
-    start = rng.randrange(len(models))
-    spread = iter([models[(start + step) % len(models)] for step in range(10_000)])
-    model = lambda: next(spread)  # noqa: E731 - the next model in the seeded rotation
+    model = _Rotation(models, rng.randrange(len(models)))
     valid = Probe(intent="model", key="valid", shape="listed model")
     for model_id in models:
         yield _retrieve(model_id, valid)
@@ -99,7 +116,9 @@ def fixed_probes(
     for alias in aliases:
         yield _retrieve(alias, Probe(intent="alias", key="valid", shape="declared alias"))
     for guess in guesses[: 2 if lean else len(guesses)]:
-        yield _retrieve(guess, Probe(intent="maybe-alias", key="valid", shape="alias guessed from a listed id"))
+        yield _retrieve(
+            guess, Probe(intent="maybe-alias", key="valid", shape="alias guessed from a listed id")
+        )
     yield from _credentials(model, contract_form, lean)
     yield _retrieve(model(), Probe(intent="model", key="valid", shape="no anthropic-version"), version=False)
     yield from _betas(model, aliases, rng, lean)
@@ -120,7 +139,7 @@ def fixed_probes(
         yield _retrieve(repeated_to("conformance-long-id-", length), probe)
 
 
-def _credentials(model: Any, contract_form: CredentialForm, lean: bool) -> Iterator[Planned]:
+def _credentials(model: _Rotation, contract_form: CredentialForm, lean: bool) -> Iterator[Planned]:
     """Missing and wrong keys in both credential forms, and beside betas."""
     documented = known_betas()[0]
     yield _retrieve(model(), Probe(intent="model", key="none", shape="no credentials"), key="none")
@@ -130,11 +149,13 @@ def _credentials(model: Any, contract_form: CredentialForm, lean: bool) -> Itera
     probe = Probe(intent="model", key="wrong", betas="documented", shape="wrong key beside anthropic-beta")
     yield _retrieve(model(), probe, key="wrong", betas=documented)
     if not lean:
-        probe = Probe(intent="model", key="none", betas="documented", shape="no credentials beside anthropic-beta")
+        probe = Probe(
+            intent="model", key="none", betas="documented", shape="no credentials beside anthropic-beta"
+        )
         yield _retrieve(model(), probe, key="none", betas=documented)
 
 
-def _betas(model: Any, aliases: Sequence[str], rng: random.Random, lean: bool) -> Iterator[Planned]:
+def _betas(model: _Rotation, aliases: Sequence[str], rng: random.Random, lean: bool) -> Iterator[Planned]:
     """Every documented beta value across three requests: one alone, then the rest in two headers,
     comma-separated without and with spaces; then a made-up value, alone and beside documented ones."""
     betas = list(known_betas())
@@ -145,7 +166,9 @@ def _betas(model: Any, aliases: Sequence[str], rng: random.Random, lean: bool) -
         target = aliases[0] if index == 0 and aliases and not lean else model()
         intent = "alias" if target in aliases else "model"
         shape = "documented beta" if index == 0 else "several documented betas in one header"
-        yield _retrieve(target, Probe(intent=intent, key="valid", betas="documented", shape=shape), betas=header)
+        yield _retrieve(
+            target, Probe(intent=intent, key="valid", betas="documented", shape=shape), betas=header
+        )
     unknown = Probe(intent="model", key="valid", betas="unknown", shape="unknown beta")
     yield _retrieve(model(), unknown, betas=UNKNOWN_BETA)
     beside = Probe(intent="model", key="valid", betas="unknown", shape="unknown beta beside documented ones")

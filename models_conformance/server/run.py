@@ -101,8 +101,14 @@ def run_server(settings: Settings) -> ServerRun:
             aliases = _sample(aliases, LEAN_ALIASES, settings.seed)
         run = ServerRun(Transcript("server", settings.contract))
         try:
-            for planned in fixed_probes(models, aliases, guesses, contract_form=CREDENTIAL_FORM[settings.contract],
-                                        seed=settings.seed, lean=settings.lean):  # fmt: skip
+            for planned in fixed_probes(
+                models,
+                aliases,
+                guesses,
+                contract_form=CREDENTIAL_FORM[settings.contract],
+                seed=settings.seed,
+                lean=settings.lean,
+            ):
                 _send(target, planned)
             _follow_reported(target)
             _generated(target, settings, known={*listed, *models}, aliases=set(aliases))
@@ -172,12 +178,18 @@ def _choose_credential_form(target: Target) -> tuple[Exchange, CredentialForm]:
 
 def _list_page(exchange: Exchange) -> dict[str, Any] | None:
     body = exchange.response.json
-    if exchange.response.status != 200 or not isinstance(body, dict) or not isinstance(body.get("data"), list):
+    if (
+        exchange.response.status != 200
+        or not isinstance(body, dict)
+        or not isinstance(body.get("data"), list)
+    ):
         return None
     return body
 
 
-def _discover(target: Target, settings: Settings, first_page: Exchange) -> tuple[tuple[str, ...], list[str], str]:
+def _discover(
+    target: Target, settings: Settings, first_page: Exchange
+) -> tuple[tuple[str, ...], list[str], str]:
     """The models to test, the ids the list shows, and where the models came from."""
     listed: list[str] = []
     exchange = first_page
@@ -185,10 +197,14 @@ def _discover(target: Target, settings: Settings, first_page: Exchange) -> tuple
         page = _list_page(exchange)
         if page is None:
             break
-        listed += [item["id"] for item in page["data"] if isinstance(item, dict) and isinstance(item.get("id"), str)]
+        listed += [
+            item["id"] for item in page["data"] if isinstance(item, dict) and isinstance(item.get("id"), str)
+        ]
         if not page.get("has_more") or not isinstance(page.get("last_id"), str):
             break
-        exchange = target.get(f"{LIST_TARGET}&after_id={page['last_id']}", Probe(key="valid", shape="model list"))
+        exchange = target.get(
+            f"{LIST_TARGET}&after_id={page['last_id']}", Probe(key="valid", shape="model list")
+        )
     listed = list(dict.fromkeys(listed))
     if settings.models:
         return settings.models, listed, "given with --model"
@@ -262,7 +278,9 @@ def _generated(target: Target, settings: Settings, *, known: set[str], aliases: 
     if target.max_requests is None:
         phases.append(Phase.shrink)  # each shrinking step is a request: not on a budget
     prop = seed(settings.seed)(
-        _settings(max_examples=max(generated, 1), phases=phases)(given(model_id=generated_ids())(any_model_id))
+        _settings(max_examples=max(generated, 1), phases=phases)(
+            given(model_id=generated_ids())(any_model_id)
+        )
     )
     # Everything alive before the property outlives it: frozen, it is left out of the collections the
     # examples trigger.

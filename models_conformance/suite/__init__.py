@@ -1,4 +1,3 @@
-"""The server conformance suite: ``pytest --pyargs models_conformance.suite``.
-
-Every test names the requirement it judges with ``@pytest.mark.requirement(ID)``.
-"""
+"""The shipped suites as pytest tests: ``pytest --pyargs models_conformance.suite`` (servers) and
+``pytest --pyargs models_conformance.suite.client`` (clients). One test per requirement; its outcome is
+the judge's verdict."""

@@ -1,0 +1,20 @@
+"""The client suite: one test per client requirement, each the judge's verdict on the scenario."""
+
+from __future__ import annotations
+
+import pytest
+
+from models_conformance import registry
+from models_conformance.plugin import check_requirement
+from models_conformance.verdicts import Verdicts
+
+
+@pytest.mark.parametrize(
+    "requirement_id",
+    [
+        pytest.param(r.id, marks=pytest.mark.requirement(r.id), id=r.id)
+        for r in registry.requirements("client")
+    ],
+)
+def test_requirement(conformance_client_verdicts: Verdicts, requirement_id: str) -> None:
+    check_requirement(conformance_client_verdicts, requirement_id)
