@@ -9,6 +9,8 @@ by its smallest example (after shrinking, the minimal one).
 from __future__ import annotations
 
 import json
+import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,7 +20,7 @@ from . import registry
 from .exchange import Exchange
 from .secret import redact
 
-__all__ = ["MISSING", "ConformanceFailure", "Finding", "FindingGroup", "group", "shape_of"]
+__all__ = ["MISSING", "ConformanceFailure", "Finding", "FindingGroup", "group", "probe_of", "shape_of"]
 
 
 class _Missing:
@@ -41,13 +43,19 @@ def show(value: Any) -> str:
 
 
 def shape_of(exchange: Exchange) -> str:
-    """What kind of exchange this is, for grouping: the probe's own shape, or what the request shows."""
-    if exchange.probe.shape:
-        return exchange.probe.shape
+    """What kind of exchange this is, for grouping: the method, what it asked for, the answer's class."""
     path = urlsplit(exchange.request.target).path.rstrip("/")
     what = "the list" if path.endswith("/v1/models") else "a model"
-    origin = "recorded " if exchange.source == "recording" else ""
-    return f"{origin}{exchange.request.method} of {what}"
+    status = exchange.response.status
+    answer = "no answer" if status == 0 else f"{status}" if status in (200, 404) else f"{status // 100}xx"
+    return f"{exchange.request.method} of {what} answered {answer}"
+
+
+def probe_of(exchange: Exchange) -> str:
+    """What the probe was, in words ("listed model"), or where a recording came from."""
+    if exchange.probe.shape:
+        return exchange.probe.shape
+    return "recorded exchange" if exchange.source == "recording" else "request"
 
 
 @dataclass(frozen=True)
@@ -133,9 +141,17 @@ class FindingGroup:
     first: Finding  # the smallest example: the shortest request target
     count: int
     shape: str
+    probes: Counter[str] = field(default_factory=Counter)  # the kinds of probe it was seen in
+
+    def seen_in(self) -> str:
+        """``"listed model (20), declared alias (10)"``: which probes showed it, most first."""
+        return ", ".join(f"{probe} ({count})" for probe, count in self.probes.most_common())
 
     def as_dict(self) -> dict[str, Any]:
-        return {**self.first.as_dict(), "shape": self.shape, "count": self.count}
+        return {**self.first.as_dict(), "shape": self.shape, "count": self.count, "seen_in": self.seen_in()}
+
+
+_INDEX = re.compile(r"\[\d+\]")
 
 
 def _size(finding: Finding) -> tuple[int, str]:
@@ -144,19 +160,21 @@ def _size(finding: Finding) -> tuple[int, str]:
 
 
 def group(findings: Iterable[Finding]) -> list[FindingGroup]:
-    """One group per distinct (requirement, problem, JSON path, exchange shape, status), in the order
-    first seen; each shown by its smallest example."""
+    """One group per distinct (requirement, problem, JSON path, exchange shape), in the order first
+    seen; each shown by its smallest example, with the probes that showed it."""
     groups: dict[tuple[Any, ...], FindingGroup] = {}
     for finding in findings:
         shape = shape_of(finding.exchange) if finding.exchange is not None else ""
-        key = (finding.requirement_id, finding.message, finding.path, shape, finding.status)
+        # Every element of a list page with the same problem is one problem: $.data[*].type.
+        key = (finding.requirement_id, finding.message, _INDEX.sub("[*]", finding.path), shape)
         found = groups.get(key)
         if found is None:
-            groups[key] = FindingGroup(finding, 1, shape)
-            continue
-        found.count += 1
-        if _size(finding) < _size(found.first):
+            found = groups[key] = FindingGroup(finding, 0, shape)
+        elif _size(finding) < _size(found.first):
             found.first = finding
+        found.count += 1
+        if finding.exchange is not None:
+            found.probes[probe_of(finding.exchange)] += 1
     return list(groups.values())
 
 

@@ -218,7 +218,7 @@ class Verdicts:
             for index, found in enumerate(v.groups[:limit]):
                 text = found.first.render(statement=index == 0)
                 if found.count > 1:
-                    text += f"\n  seen {found.count} times in {found.shape or 'this run'}"
+                    text += f"\n  seen {found.count} times ({found.shape}), in: {found.seen_in()}"
                 lines.append(text)
             if len(v.groups) > limit:
                 lines.append(f"  ({len(v.groups) - limit} more distinct problem(s): see the reports)")

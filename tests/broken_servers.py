@@ -9,10 +9,15 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
+
+from models_conformance.reference.app import MOCK_KEY
+from models_conformance.reference.catalog import default_catalog
+from models_conformance.schemas import known_betas
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -54,11 +59,8 @@ def error_answer(status: int, error_type: str, message: str) -> Answer:
 
 
 def map_models(body: Any, change: Callable[[dict[str, Any]], None], *, in_list: bool = True) -> Any:
-    if (
-        (isinstance(body, dict)
-        and body.get("type") == "model")
-        or (isinstance(body, dict)
-        and "created_at" in body)
+    if (isinstance(body, dict) and body.get("type") == "model") or (
+        isinstance(body, dict) and "created_at" in body
     ):
         change(body)
     elif in_list and isinstance(body, dict) and isinstance(body.get("data"), list):
@@ -78,6 +80,9 @@ class Fault:
     with_aliases: bool = False
     app_options: dict[str, Any] = field(default_factory=dict)
     name: str = ""
+    # A lean run (the live profile) samples models and lengths: a fault that shows only in some of them
+    # is proven in the default profile alone.
+    lean: bool = True
 
     @property
     def id(self) -> str:
@@ -209,8 +214,8 @@ def _mid_length_ids_crash(scope: Scope) -> Answer | None:
 
 def _long_ids_refused_as_invalid(scope: Scope) -> Answer | None:
     model_id = segment(scope)
-    if model_id is not None and len(model_id) > 512:
-        return error_answer(400, "invalid_request_error", "model_id: at most 512 characters")
+    if model_id is not None and len(model_id) >= 1_000:
+        return error_answer(400, "invalid_request_error", "model_id: at most 999 characters")
     return None
 
 
@@ -230,7 +235,97 @@ def _dot_segments_reach_the_list(scope: Scope) -> None:
 
 def _inject_key(scope: Scope) -> None:
     if header(scope, "x-api-key") is None and header(scope, "authorization") is None:
-        set_header(scope, "x-api-key", "conformance-reference-key")
+        set_header(scope, "x-api-key", MOCK_KEY)
+
+
+def _serve_bearer_unchecked(scope: Scope) -> None:
+    if header(scope, "authorization") is not None:
+        set_header(scope, "authorization", None)
+        set_header(scope, "x-api-key", MOCK_KEY)
+
+
+def _betas_skip_auth(missing_only: bool) -> Callable[[Scope], None]:
+    def request(scope: Scope) -> None:
+        if header(scope, "anthropic-beta") is None:
+            return
+        if missing_only and (header(scope, "x-api-key") or header(scope, "authorization")):
+            return
+        set_header(scope, "authorization", None)
+        set_header(scope, "x-api-key", MOCK_KEY)
+
+    return request
+
+
+def _rewrite_id(change: Callable[[str], str]) -> Callable[[Scope], None]:
+    """Look ids up after ``change``: a server that matches ids loosely."""
+
+    def request(scope: Scope) -> None:
+        model_id = segment(scope)
+        if model_id:
+            raw = "/v1/models/" + quote(change(model_id), safe="-._~")
+            scope["raw_path"], scope["path"] = raw.encode(), unquote(raw)
+
+    return request
+
+
+_KNOWN_IDS = tuple(model["id"] for model in default_catalog().models)
+
+
+def _prefix_match(model_id: str) -> str:
+    return next((known for known in _KNOWN_IDS if model_id.startswith(known)), model_id)
+
+
+def _refuse_one_beta(scope: Scope) -> Answer | None:
+    if "skills-2025-10-02" in (header(scope, "anthropic-beta") or ""):
+        return error_answer(400, "invalid_request_error", "anthropic-beta: skills-2025-10-02 is not enabled")
+    return None
+
+
+def _drop_unknown_beside_known(scope: Scope) -> None:
+    betas = [value.strip() for value in (header(scope, "anthropic-beta") or "").split(",") if value.strip()]
+    documented = [value for value in betas if value in known_betas()]
+    if documented and len(documented) < len(betas):
+        set_header(scope, "anthropic-beta", ",".join(documented))
+
+
+def _alias_names_itself(scope: Scope, body: dict[str, Any]) -> None:
+    if segment(scope) in default_catalog().aliases:
+        body["id"] = segment(scope)
+
+
+def _methods_served_except_first(scope: Scope) -> None:
+    if scope["method"] == "DELETE" and segment(scope) != _KNOWN_IDS[0]:
+        scope["method"] = "GET"
+
+
+def _band_crashes(scope: Scope) -> Answer | None:
+    model_id = segment(scope)
+    if model_id is not None and 2_500 <= len(model_id) <= 4_000:
+        return error_answer(500, "api_error", "Internal server error")
+    return None
+
+
+def _every_seventh_get() -> Callable[[Scope], Answer | None]:
+    count = iter(range(1, 10**9))
+
+    def request(scope: Scope) -> Answer | None:
+        if scope["method"] == "GET" and segment(scope) and next(count) % 7 == 0:
+            return error_answer(500, "api_error", "Internal server error")
+        return None
+
+    return request
+
+
+def _bare_nan(scope: Scope, status: int, headers: dict[str, str], body: Any) -> Any:
+    if status == 200 and scope["method"] == "GET" and segment(scope) and isinstance(body, dict):
+        text = json.dumps({**body, "max_tokens": 123456789}).replace("123456789", "NaN")
+        return status, headers, text.encode()
+    return status, headers, body
+
+
+def _charset(scope: Scope, status: int, headers: dict[str, str], body: Any) -> Any:
+    headers["content-type"] = "application/json; charset=utf-8"
+    return status, headers, body
 
 
 def _refuse_x_api_key(scope: Scope) -> Answer | None:
@@ -256,6 +351,12 @@ def _ignore_betas(scope: Scope) -> None:
 
 def _every_method_is_get(scope: Scope) -> None:
     scope["method"] = "GET"
+
+
+def _methods_get_an_unlisted_type(scope: Scope) -> Answer | None:
+    if scope["method"] not in ("GET", "HEAD"):
+        return error_answer(400, "method_not_allowed", f"{scope['method']} is not allowed")
+    return None
 
 
 def _drop_request_id(scope: Scope, status: int, headers: dict[str, str], body: Any) -> Any:
@@ -300,10 +401,7 @@ FAULTS = (
         with_aliases=True,
     ),
     Fault(
-        "SRV-IDEMPOTENT",
-        "every retrieval carries a new counter",
-        response=_retrieve_only(_served_counter()),
-        also={"SRV-LIST-CONSISTENT": _LIST_ALSO},
+        "SRV-IDEMPOTENT", "every retrieval carries a new counter", response=_retrieve_only(_served_counter())
     ),
     Fault(
         "SRV-404",
@@ -314,8 +412,8 @@ FAULTS = (
     Fault("SRV-ERROR-ENVELOPE", "error objects lack message", response=_errors(_no_error_message)),
     Fault(
         "SRV-ERROR-STATUS-TYPE",
-        "a 404 for an id with unusual characters says invalid_request_error",
-        response=_odd_ids_get_wrong_type,
+        "other methods get 400 with error.type method_not_allowed",
+        request=_methods_get_an_unlisted_type,
     ),
     Fault("SRV-NO-5XX", "ids with non-ASCII characters crash the server (500)", request=_non_ascii_crashes),
     Fault(
@@ -357,7 +455,126 @@ FAULTS = (
     Fault("SRV-LIST-CONSISTENT", "listed models carry another display_name", response=_list_differs),
     Fault(
         "SRV-LONG-ID",
-        "ids over 512 characters get 400 invalid_request_error",
+        "ids of 1,000 characters or more get 400 invalid_request_error",
         request=_long_ids_refused_as_invalid,
     ),
+)
+
+# Faults the old design (one dedicated probe per requirement) missed: each shows only in exchanges that
+# a run has for other reasons, or in shapes it did not send.
+MISSED_BEFORE = (
+    Fault(
+        "SRV-AUTH-INVALID",
+        "any key is accepted in the Bearer form",
+        request=lambda s: _serve_bearer_unchecked(s),
+        name="SRV-AUTH-INVALID-bearer",
+    ),
+    Fault(
+        "SRV-AUTH-INVALID",
+        "a wrong key is accepted beside anthropic-beta",
+        request=_betas_skip_auth(False),
+        name="SRV-AUTH-INVALID-beside-betas",
+        also={"SRV-AUTH-MISSING": "no key at all is accepted beside betas too"},
+    ),
+    Fault(
+        "SRV-AUTH-MISSING",
+        "no credentials are needed beside anthropic-beta",
+        request=_betas_skip_auth(True),
+        name="SRV-AUTH-MISSING-beside-betas",
+    ),
+    Fault(
+        "SRV-404", "ids are matched case-insensitively", request=_rewrite_id(str.lower), name="SRV-404-case"
+    ),
+    Fault("SRV-404", "ids are trimmed of blanks", request=_rewrite_id(str.strip), name="SRV-404-trimmed"),
+    Fault(
+        "SRV-404",
+        "ids are NFKC-normalised",
+        request=_rewrite_id(lambda i: unicodedata.normalize("NFKC", i)),
+        name="SRV-404-normalised",
+    ),
+    Fault(
+        "SRV-404",
+        "an id that starts with a model's id gets that model",
+        request=_rewrite_id(_prefix_match),
+        name="SRV-404-prefix",
+    ),
+    Fault(
+        "SRV-404",
+        "a 404 for an id with unusual characters says invalid_request_error",
+        response=_odd_ids_get_wrong_type,
+        name="SRV-404-odd-ids",
+        also={
+            "SRV-ERROR-STATUS-TYPE": "ids with `/` or dot segments get the same 404, and no requirement of "
+            "their own judges its type"
+        },
+    ),
+    Fault(
+        "SRV-BETAS-KNOWN",
+        "one documented beta, skills-2025-10-02, is refused",
+        request=_refuse_one_beta,
+        name="SRV-BETAS-KNOWN-one-value",
+    ),
+    Fault(
+        "SRV-BETAS-UNKNOWN",
+        "an unknown beta beside a documented one is ignored",
+        request=lambda s: _drop_unknown_beside_known(s),
+        name="SRV-BETAS-UNKNOWN-beside-documented",
+    ),
+    Fault(
+        "SRV-ALIAS",
+        "an alias answers with its own name as id",
+        response=_retrieve_only(_alias_names_itself),
+        with_aliases=True,
+        name="SRV-ALIAS-unresolved",
+    ),
+    Fault(
+        "SRV-METHOD",
+        "DELETE on any model but the first listed is served as GET",
+        request=lambda s: _methods_served_except_first(s),
+        name="SRV-METHOD-not-the-first-model",
+        lean=False,
+    ),
+    Fault(
+        "SRV-NO-5XX",
+        "ids of 2,500 to 4,000 characters crash (500)",
+        request=_band_crashes,
+        name="SRV-NO-5XX-between-2000-and-5000",
+        lean=False,
+    ),
+    Fault(
+        "SRV-NO-5XX",
+        "every 7th GET of a model gets a 500",
+        request=_every_seventh_get(),
+        name="SRV-NO-5XX-intermittent",
+    ),
+    Fault(
+        "SRV-200-SCHEMA",
+        "max_tokens is a bare NaN, which is not JSON",
+        response=_bare_nan,
+        name="SRV-200-SCHEMA-nan",
+    ),
+)
+
+# Answers that are unusual but valid: the suite must pass each one.
+CONFORMANT = (
+    Fault(
+        "",
+        "created_at is a leap second (2016-12-31T23:59:60Z)",
+        response=_models(_set("created_at", "2016-12-31T23:59:60Z")),
+        name="leap-second",
+    ),
+    Fault(
+        "",
+        "lower-case t and z in created_at",
+        response=_models(_set("created_at", "2026-02-04t00:00:00z")),
+        name="lower-case-t-and-z",
+    ),
+    Fault(
+        "",
+        "an offset and nine fractional digits in created_at",
+        response=_models(_set("created_at", "2026-02-04T05:30:00.123456789+05:30")),
+        name="offset-and-fraction",
+    ),
+    Fault("", "content-type: application/json; charset=utf-8", response=_charset, name="json-with-charset"),
+    Fault("", "the contract 2026-10-21 spoken", contract="2026-10-21", name="contract-2026-10-21"),
 )

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from ..findings import Finding
 from ..judge.cross import judge_across
 from ..reference.app import serve_lifespan
 from .formats import Cassette, CassetteError, Interaction, load
@@ -61,11 +62,13 @@ def create_replay_app(paths: Iterable[str | Path]) -> ReplayApp:
         raise ReplayError("cannot replay: " + "; ".join(problems))
     app = ReplayApp(interaction for cassette in cassettes for interaction in cassette.interactions)
     cross = judge_across(i.exchange for cassette in cassettes for i in cassette.interactions)
-    app.contradictions = [
-        f"{f.requirement_id} ({f.requirement.level}): {f.message} ({f.where}, compared with {f.compared.where if f.compared else '-'})"
-        for f in cross.findings()
-    ]
+    app.contradictions = [_contradiction(finding) for finding in cross.findings()]
     return app
+
+
+def _contradiction(finding: Finding) -> str:
+    compared = f", compared with {finding.compared.where}" if finding.compared is not None else ""
+    return f"{finding.requirement_id} ({finding.requirement.level}): {finding.message} ({finding.where}{compared})"
 
 
 class ReplayApp:

@@ -298,14 +298,19 @@ def _path_encoding(exchange: Exchange, facts: Facts, known: Known) -> list[Findi
     answered = _model_id(exchange)
     if 400 <= status < 500 or answered == facts.model_id or (answered is not None and known.answers_any_id):
         return []
+    what = "an id with `/` or a dot segment reached another resource"
+    if status != 200:
+        return _status(
+            "SRV-PATH-ENCODING", what, "a 4xx, or the model named by the whole decoded segment", exchange
+        )
     body = exchange.response.json
-    received: Any = answered if answered is not None else exchange.response.describe()
+    received: Any = answered if answered is not None else exchange.response.body_excerpt(80)
     if isinstance(body, dict) and "data" in body:
         received = "a list page (has `data`)"
     return [
         Finding(
             "SRV-PATH-ENCODING",
-            "an id with `/` or a dot segment reached another resource",
+            what,
             "$",
             "a 4xx, or the model named by the whole decoded segment",
             received,

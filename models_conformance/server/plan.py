@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..contract import CredentialForm, encode_segment
+from ..contract import encode_segment
 from ..exchange import Probe
 from ..schemas import known_betas
 from .ids import near_misses, repeated_to
@@ -101,7 +101,6 @@ def fixed_probes(
     aliases: Sequence[str],
     guesses: Sequence[str],
     *,
-    contract_form: CredentialForm,
     seed: int,
     lean: bool,
 ) -> Iterator[Planned]:
@@ -119,7 +118,7 @@ def fixed_probes(
         yield _retrieve(
             guess, Probe(intent="maybe-alias", key="valid", shape="alias guessed from a listed id")
         )
-    yield from _credentials(model, contract_form, lean)
+    yield from _credentials(model)
     yield _retrieve(model(), Probe(intent="model", key="valid", shape="no anthropic-version"), version=False)
     yield from _betas(model, aliases, rng, lean)
     for raw, shape in _encodings(model())[: 2 if lean else 3]:
@@ -131,15 +130,14 @@ def fixed_probes(
         yield Planned(method, f"/v1/models/{encode_segment(model())}", Probe(key="valid", shape=f"{method}"))
     nothing = Probe(intent="nothing", key="valid", shape="made-up id")
     yield _retrieve(unknown_id(seed), nothing)
-    misses = near_misses(model())
-    for variant, shape in rng.sample(misses, 2) if lean else misses:
+    for variant, shape in near_misses(model()):
         yield _retrieve(variant, Probe(intent="nothing", key="valid", shape=shape))
     for length in LONG_ID_LENGTHS:
         probe = Probe(intent="nothing", key="valid", shape=f"made-up id of {length:,} characters")
         yield _retrieve(repeated_to("conformance-long-id-", length), probe)
 
 
-def _credentials(model: _Rotation, contract_form: CredentialForm, lean: bool) -> Iterator[Planned]:
+def _credentials(model: _Rotation) -> Iterator[Planned]:
     """Missing and wrong keys in both credential forms, and beside betas."""
     documented = known_betas()[0]
     yield _retrieve(model(), Probe(intent="model", key="none", shape="no credentials"), key="none")
@@ -148,11 +146,10 @@ def _credentials(model: _Rotation, contract_form: CredentialForm, lean: bool) ->
         yield _retrieve(model(), probe, key="wrong", form=form)
     probe = Probe(intent="model", key="wrong", betas="documented", shape="wrong key beside anthropic-beta")
     yield _retrieve(model(), probe, key="wrong", betas=documented)
-    if not lean:
-        probe = Probe(
-            intent="model", key="none", betas="documented", shape="no credentials beside anthropic-beta"
-        )
-        yield _retrieve(model(), probe, key="none", betas=documented)
+    probe = Probe(
+        intent="model", key="none", betas="documented", shape="no credentials beside anthropic-beta"
+    )
+    yield _retrieve(model(), probe, key="none", betas=documented)
 
 
 def _betas(model: _Rotation, aliases: Sequence[str], rng: random.Random, lean: bool) -> Iterator[Planned]:

@@ -105,7 +105,6 @@ def run_server(settings: Settings) -> ServerRun:
                 models,
                 aliases,
                 guesses,
-                contract_form=CREDENTIAL_FORM[settings.contract],
                 seed=settings.seed,
                 lean=settings.lean,
             ):
