@@ -1,5 +1,5 @@
 """Proof that the server suite can fail: each broken server is caught, through the command line,
-under the requirement it breaks and no other; the reference server passes everything."""
+under the requirement it breaks and no other; each conformant variant passes."""
 
 from __future__ import annotations
 
@@ -11,12 +11,11 @@ from typing import Any
 import pytest
 
 from models_conformance import registry
-from models_conformance.reference.app import create_app
+from models_conformance.reference.app import MOCK_KEY, create_app
 from models_conformance.reference.server import ReferenceServer
-from models_conformance.run import REFERENCE_KEY
 
 from ._cli import run_command
-from .broken_servers import FAULTS, Fault
+from .broken_servers import CONFORMANT, FAULTS, MISSED_BEFORE, Fault
 
 SUITE_ARGS = ["--examples", "40", "--seed", "20261125", "--timeout", "5"]
 # The live profile as a user runs it, minus its 1 request/s pacing (the reference server is on loopback).
@@ -24,7 +23,7 @@ PROFILE_ARGS = {"default": [], "live": ["--profile", "live", "--rate", "100000"]
 
 
 def run_cli(*args: str, tmp_path: Path) -> tuple[int, dict[str, Any], str]:
-    return run_command("server", *args, tmp_path=tmp_path, env={"ANTHROPIC_API_KEY": REFERENCE_KEY})
+    return run_command("server", *args, tmp_path=tmp_path, env={"ANTHROPIC_API_KEY": MOCK_KEY})
 
 
 def failed_ids(report: dict[str, Any]) -> set[str]:
@@ -34,29 +33,46 @@ def failed_ids(report: dict[str, Any]) -> set[str]:
 @pytest.fixture
 def served(request: pytest.FixtureRequest) -> Iterator[str]:
     fault: Fault = request.param
-    options: dict[str, Any] = {"api_keys": [REFERENCE_KEY], **fault.app_options}
+    options: dict[str, Any] = {"api_keys": [MOCK_KEY], **fault.app_options}
     with ReferenceServer(app=fault.wrap(create_app(**options))) as server:
         yield server.url
 
 
-@pytest.mark.parametrize("profile", list(PROFILE_ARGS))
-@pytest.mark.parametrize("served", FAULTS, ids=[f.id for f in FAULTS], indirect=True)
+def _args(fault: Fault, url: str, profile: str) -> list[str]:
+    args = ["--base-url", url, "--contract", fault.contract, *SUITE_ARGS, *PROFILE_ARGS[profile]]
+    return args + (["--alias", "claude-opus-4-5"] if fault.with_aliases else [])
+
+
+BROKEN = [
+    pytest.param(fault, profile, id=f"{fault.id}-{profile}")
+    for fault in (*FAULTS, *MISSED_BEFORE)
+    for profile in PROFILE_ARGS
+    if profile == "default" or fault.lean
+]
+
+
+@pytest.mark.parametrize(("served", "profile"), BROKEN, indirect=["served"])
 def test_a_broken_server_is_caught_under_the_requirement_it_breaks(
     served: str, profile: str, request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
     fault: Fault = request.node.callspec.params["served"]
-    args = ["--base-url", served, "--contract", fault.contract, *SUITE_ARGS, *PROFILE_ARGS[profile]]
-    if fault.with_aliases:
-        args += ["--alias", "claude-opus-4-5"]
-    code, report, output = run_cli(*args, tmp_path=tmp_path)
+    code, report, output = run_cli(*_args(fault, served, profile), tmp_path=tmp_path)
     assert report, output
     assert failed_ids(report) == {fault.breaks, *fault.also}, output
     result = next(r for r in report["results"] if r["id"] == fault.breaks)
-    assert result["message"], result
-    assert "did not finish" not in json.dumps(report)
+    assert result["message"] and result["findings"], result
+    assert all(f.get("reproduction", "").startswith("curl ") for f in result["findings"]), result
     must_broken = any(registry.get(i).fails_run for i in failed_ids(report))
     assert code == (1 if must_broken else 0), output
-    assert fault.breaks in output
+    assert f"{fault.breaks} ({registry.get(fault.breaks).level}) violated" in output
+    assert "Traceback" not in output
+
+
+@pytest.mark.parametrize("served", CONFORMANT, ids=[v.id for v in CONFORMANT], indirect=True)
+def test_an_unusual_but_valid_server_passes(served: str, request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    variant: Fault = request.node.callspec.params["served"]
+    code, report, output = run_cli(*_args(variant, served, "default"), tmp_path=tmp_path)
+    assert code == 0 and not failed_ids(report), output
 
 
 def test_every_server_requirement_has_a_broken_server() -> None:
@@ -74,3 +90,24 @@ def test_the_reference_server_passes_every_requirement(contract: str, tmp_path: 
     assert report["summary"]["must_failed"] == 0
     assert report["contract"] == contract
     assert report["requests_sent"] > 40
+
+
+def test_one_fault_is_one_finding_per_shape_with_its_count(tmp_path: Path) -> None:
+    # A wrong `type` shows in every model of every answer: one finding for the retrievals, one for the
+    # list pages, each with how often it was seen and in which probes.
+    fault = next(f for f in FAULTS if f.breaks == "SRV-200-TYPE")
+    with ReferenceServer(app=fault.wrap(create_app(api_keys=[MOCK_KEY]))) as server:
+        code, report, output = run_cli(*_args(fault, server.url, "default"), tmp_path=tmp_path)
+    findings = next(r for r in report["results"] if r["id"] == "SRV-200-TYPE")["findings"]
+    assert sorted(f["shape"] for f in findings) == ["GET of a model answered 200", "GET of the list answered 200"]
+    assert all(f["count"] > 1 and f["seen_in"] for f in findings), json.dumps(findings, indent=1)
+    assert output.count("SRV-200-TYPE (MUST) violated") == 2, output  # one per shape
+
+
+def test_an_intermittent_5xx_is_headlined_as_the_fault(tmp_path: Path) -> None:
+    fault = next(f for f in MISSED_BEFORE if f.id == "SRV-NO-5XX-intermittent")
+    with ReferenceServer(app=fault.wrap(create_app(api_keys=[MOCK_KEY]))) as server:
+        code, report, output = run_cli(*_args(fault, server.url, "default"), tmp_path=tmp_path)
+    result = next(r for r in report["results"] if r["id"] == "SRV-NO-5XX")
+    assert result["message"].startswith("the request got HTTP 500"), result
+    assert "unreliable" not in output.lower() and "flaky" not in output.lower(), output

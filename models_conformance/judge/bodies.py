@@ -48,6 +48,12 @@ def _describe_rule(keyword: Any, value: Any) -> Any:
     return f"{keyword}: {value}"
 
 
+def _field(path: list[Any]) -> str:
+    """The property a problem is about, as the same words wherever the model object is (a retrieve's
+    body, an element of a list page)."""
+    return "`" + ".".join(str(part) for part in path) + "`" if path else "the model object"
+
+
 def _problem(keyword: Any, value: Any, message: str) -> str:
     """What the schema rule says the value is not, in words that do not repeat the value (the finding
     shows it), so that the same problem reads the same in every exchange."""
@@ -95,7 +101,7 @@ def judge_model(body: Any, contract: str, exchange: Exchange) -> list[Finding]:
         findings.append(
             Finding(
                 _field_requirement(path[0], contract) if path else "SRV-200-SCHEMA",
-                f"{json_path(path)} {_problem(error.validator, error.validator_value, error.message)} "
+                f"{_field(path)} {_problem(error.validator, error.validator_value, error.message)} "
                 f"(schema rule {json_path(error.absolute_schema_path)}, contract {contract})",
                 json_path(path),
                 _describe_rule(error.validator, error.validator_value),

@@ -170,9 +170,12 @@ class Tally:
         self.counted.add(pair)
         if silent is not None:
             status = silent.status
-            self._count(
-                f"status {status}", f"where one got HTTP {status}, which says nothing about this rule"
-            )
+            if status == 200:
+                self._count("invalid", "where one's 200 body is no valid model object (SRV-200-* judge it)")
+            else:
+                self._count(
+                    f"status {status}", f"where one got HTTP {status}, which says nothing about this rule"
+                )
             return False
         assert reason is not None
         if reason.kind == "apart" and a.context.at is not None and b.context.at is not None:
