@@ -10,7 +10,7 @@ from .contract import encode_segment
 from .exchange import Exchange, Probe, Request, Response
 from .findings import ConformanceFailure, Finding
 from .judge import judge
-from .judge.bodies import judge_model
+from .judge.bodies import judge_model, judge_model_body
 from .schemas import DEFAULT_CONTRACT
 from .transcript import Transcript
 
@@ -26,11 +26,11 @@ def _raw(body: bytes | str | Any) -> bytes:
 
 
 def validate_model(body: Any, contract: str = DEFAULT_CONTRACT) -> list[Finding]:
-    """The ways ``body`` (parsed JSON) falls short of BetaModelInfo; empty when it conforms."""
-    exchange = Exchange(
-        Request.make("GET", "http://target.invalid", "/v1/models/model"), Response.make(200), contract
-    )
-    return judge_model(body, contract, exchange)
+    """The ways ``body`` (parsed JSON, or its text) falls short of BetaModelInfo; empty when it conforms."""
+    request = Request.make("GET", "http://target.invalid", "/v1/models/model")
+    if isinstance(body, str | bytes):
+        return judge_model_body(Exchange(request, Response.make(200, body=_raw(body)), contract))
+    return judge_model(body, contract, Exchange(request, Response.make(200), contract))
 
 
 def assert_model_response(

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from models_conformance.exchange import Exchange, Request, Response
+from models_conformance.exchange import Exchange, Probe, Request, Response
 from models_conformance.intermediary import intermediary
-from models_conformance.observations import Observations
+from models_conformance.judge import judge
+from models_conformance.transcript import Transcript
 
 HTML = b"<html><head><title>414 Request-URI Too Large</title></head><body>cloudflare</body></html>"
 EDGE = {"server": "cloudflare", "cf-ray": "8f0c2a1b3c4d5e6f-IAD", "content-type": "text/html"}
@@ -71,33 +72,34 @@ def exchange_of(response: Response, superseded: tuple[Response, ...] = ()) -> Ex
     request = Request.make(
         "GET", "http://127.0.0.1:1", "/v1/models/" + "a" * 9000, {"anthropic-version": "2023-06-01"}
     )
-    return Exchange(request, response, superseded=superseded)
+    return Exchange(request, response, probe=Probe(intent="nothing", key="valid"), superseded=superseded)
+
+
+def _judged(exchange: Exchange) -> tuple[list[str], dict[str, int], list[dict[str, object]]]:
+    judgement = judge(Transcript("server", "2023-06-01", [exchange]))
+    judged = {rid: count for rid, count in judgement.judged.items() if count}
+    return sorted({f.requirement_id for f in judgement.findings}), judged, judgement.notes
 
 
 def test_an_intermediary_answer_is_a_note_not_an_envelope_failure() -> None:
-    observations = Observations()
-    observations(exchange_of(answer(414, EDGE, HTML)), model_body=True)
-    findings, judged, notes = observations.drain()
-    assert findings == {}
+    findings, judged, notes = _judged(exchange_of(answer(414, EDGE, HTML)))
+    assert findings == []
     assert "SRV-ERROR-ENVELOPE" not in judged and "SRV-200-CONTENT-TYPE" not in judged
-    assert judged == {"SRV-NO-5XX": 1}
+    # The API never saw the request: only the rules about any answer to a GET of a model judge it.
+    assert judged == {"SRV-NO-5XX": 1, "SRV-LONG-ID": 1}
     (note,) = notes
     assert note["kind"] == "intermediary" and note["status"] == 414
-    assert "server: cloudflare" in note["marks"] and note["reproduction"].startswith("curl ")
+    assert "server: cloudflare" in note["marks"] and str(note["reproduction"]).startswith("curl ")
 
 
 def test_an_intermediary_5xx_still_fails_srv_no_5xx() -> None:
-    observations = Observations()
-    observations(exchange_of(answer(502, EDGE, HTML)), model_body=True)
-    findings, _, notes = observations.drain()
-    assert list(findings) == ["SRV-NO-5XX"]
-    assert "SRV-NO-5XX judges its status" in notes[0]["message"]
+    findings, _, notes = _judged(exchange_of(answer(502, EDGE, HTML)))
+    assert findings == ["SRV-NO-5XX"]
+    assert "SRV-NO-5XX judges its status" in str(notes[0]["message"])
 
 
 def test_a_retried_intermediary_answer_is_noted_and_the_answer_after_it_judged() -> None:
-    observations = Observations()
     broken_json_404 = answer(404, {"content-type": "text/plain", "request-id": "req_1"}, b"{}")
-    observations(exchange_of(broken_json_404, superseded=(answer(502, EDGE, HTML),)), model_body=True)
-    findings, _, notes = observations.drain()
+    findings, _, notes = _judged(exchange_of(broken_json_404, superseded=(answer(502, EDGE, HTML),)))
     assert set(findings) == {"SRV-200-CONTENT-TYPE", "SRV-ERROR-ENVELOPE"}
-    assert notes[0]["superseded"] is True and "retried" in notes[0]["message"]
+    assert notes[0]["superseded"] is True and "retried" in str(notes[0]["message"])

@@ -6,14 +6,14 @@ import json
 
 import pytest
 
-from models_conformance.run import REFERENCE_KEY
+from models_conformance.reference.app import MOCK_KEY as REFERENCE_KEY
 
 
 def test_the_suite_runs_as_a_plugin_against_a_given_url(
     pytester: pytest.Pytester, conformance_reference_server: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("ANTHROPIC_API_KEY", "any-key-the-mock-accepts")
-    report = pytester.path / "report.json"
+    monkeypatch.setenv("ANTHROPIC_API_KEY", REFERENCE_KEY)
+    report = pytester.path / "reports" / "report.json"
     result = pytester.runpytest_subprocess(
         "--pyargs",
         "models_conformance.suite",
@@ -24,20 +24,48 @@ def test_the_suite_runs_as_a_plugin_against_a_given_url(
         "--conformance-seed=7",
         f"--conformance-report-json={report}",
         "-k",
-        "404 or schema or ROUNDTRIP",
+        "404 or SCHEMA or ROUNDTRIP",
     )
-    result.stdout.fnmatch_lines(
-        [
-            "*conformance: target http://127.0.0.1:*, contract 2023-06-01, seed 7*",
-            "*conformance: requirements*",
-            "SRV-404 *MUST *passed*",
-        ]
-    )
+    result.stdout.fnmatch_lines(["*conformance*", "SRV-404 *MUST *passed*", "*--conformance-seed 7*"])
+    assert result.ret == 0
     data = json.loads(report.read_text())
     assert data["role"] == "server" and data["seed"] == 7
-    assert {r["id"]: r["outcome"] for r in data["results"]}["SRV-404"] == "passed"
-    # Deselected requirements are reported as not run rather than passed.
-    assert {r["id"]: r["outcome"] for r in data["results"]}["SRV-METHOD"] == "skipped"
+    outcomes = {r["id"]: r["outcome"] for r in data["results"]}
+    # One run judges every requirement; -k chooses which verdicts are pytest items, not what is judged.
+    assert outcomes["SRV-404"] == outcomes["SRV-METHOD"] == "passed"
+
+
+def test_a_failed_requirement_is_a_failed_test_that_explains_itself(pytester: pytest.Pytester) -> None:
+    from .broken_servers import FAULTS
+
+    fault = next(f for f in FAULTS if f.breaks == "SRV-200-TYPE")
+    from models_conformance.reference.app import create_app
+    from models_conformance.reference.server import ReferenceServer
+
+    with ReferenceServer(app=fault.wrap(create_app(api_keys=[REFERENCE_KEY]))) as server:
+        result = pytester.runpytest_subprocess(
+            "--pyargs", "models_conformance.suite", "-p", "no:cacheprovider", "--conformance-examples=5",
+            f"--conformance-base-url={server.url}", f"--conformance-api-key={REFERENCE_KEY}",
+        )  # fmt: skip
+    assert result.ret == 1
+    result.stdout.fnmatch_lines(["*SRV-200-TYPE (MUST) violated*", "*reproduce: curl*"])
+    assert "def test_requirement" not in result.stdout.str()  # the failure, not pytest's frames
+
+
+def test_a_users_own_tests_print_nothing_of_the_suite(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        from models_conformance import assert_conformant
+
+        def test_gateway(conformance_target):
+            conformance_target.retrieve("claude-opus-4-6")
+            assert_conformant(conformance_target.exchanges)
+        """
+    )
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)
+    printed = "\n".join(line for line in result.stdout.lines if not line.startswith("plugins:"))
+    assert "requirement" not in printed and "conformance" not in printed.lower(), printed
 
 
 def test_settings_come_from_the_command_line_before_the_environment_before_the_ini(
