@@ -29,6 +29,14 @@ def summary_lines(verdicts: Verdicts, context: dict[str, Any], reproduce: str) -
         lines += ["", "notes (answers not judged as the target's own):", *notes]
     if context.get("stopped"):
         lines += ["", f"the run stopped early: {context['stopped']}"]
+    throttling = context.get("throttling") or {}
+    if throttling.get("answers"):
+        lines.append(
+            f"the target throttled {throttling['answers']} answer(s); {throttling['waited_s']} s waited "
+            "as it asked (throttling is not judged as a failure)"
+        )
+    if context.get("description"):
+        lines += ["", f"tested {context['description']}"]
     drift = context.get("drift")
     if isinstance(drift, dict) and drift.get("found"):
         from .drift.render import summary_lines as drift_lines

@@ -231,5 +231,8 @@ class Verdicts:
             count = f" ({item['count']} answers)" if item["count"] > 1 else ""
             lines.append(f"{item['kind']}: {redact(item['message'])}{count}")
             if item.get("reproduction"):
-                lines.append(f"  e.g. {redact(item['reproduction'])}")
+                example = redact(item["reproduction"])
+                lines.append(
+                    f"  e.g. {example if len(example) <= 300 else example[:300] + '… (in full in the reports)'}"
+                )
         return lines

@@ -80,8 +80,8 @@ class Fault:
     with_aliases: bool = False
     app_options: dict[str, Any] = field(default_factory=dict)
     name: str = ""
-    # A lean run (the live profile) samples models and lengths: a fault that shows only in some of them
-    # is proven in the default profile alone.
+    # A lean run (the live profile) samples models and lengths, and an edge proxy in front refuses long
+    # request targets: a fault that shows only in some samples is proven in the default profile alone.
     lean: bool = True
 
     @property

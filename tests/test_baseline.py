@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from models_conformance.baseline import BaselineError, load_baseline, write_baseline
+from models_conformance.reference.app import MOCK_KEY as REFERENCE_KEY
 from models_conformance.reference.app import create_app
 from models_conformance.reference.server import ReferenceServer
-from models_conformance.run import REFERENCE_KEY
 
 from .broken_servers import FAULTS
 from .test_broken_servers import run_cli

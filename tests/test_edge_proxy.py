@@ -6,7 +6,6 @@ over 4 KB, an HTML 502 on every 25th request (retried, then answered by the serv
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,11 +13,11 @@ from typing import Any
 import pytest
 
 from models_conformance import registry
+from models_conformance.reference.app import MOCK_KEY as REFERENCE_KEY
 from models_conformance.reference.app import create_app
 from models_conformance.reference.server import ReferenceServer
-from models_conformance.run import REFERENCE_KEY
 
-from .broken_servers import FAULTS, Fault, segment
+from .broken_servers import FAULTS, MISSED_BEFORE, Fault, segment
 from .edge_proxy import EdgeProxy
 from .test_broken_servers import PROFILE_ARGS, SUITE_ARGS, failed_ids, run_cli
 
@@ -56,7 +55,7 @@ def test_a_conformant_server_behind_an_edge_passes_with_the_edge_s_answers_noted
     outcomes = {r["id"]: r["outcome"] for r in report["results"]}
     assert outcomes["SRV-LONG-ID"] == outcomes["SRV-ERROR-ENVELOPE"] == "passed"
     # Every report format lists the notes.
-    assert "conformance: notes" in output and "an intermediary answered GET with HTTP 414" in output
+    assert "notes (answers not judged" in output and "an intermediary answered GET with HTTP 414" in output
     assert "an intermediary answered GET with HTTP 414" in markdown.read_text()
     assert "an intermediary answered GET with HTTP 414" in html.read_text()
 
@@ -71,7 +70,12 @@ def test_an_origin_that_fails_behind_the_edge_fails_srv_no_5xx(tmp_path: Path) -
     assert any(n["status"] == 502 and n["superseded"] for n in report["notes"])
 
 
-@pytest.mark.parametrize("fault", FAULTS, ids=[f.id for f in FAULTS])
+# A fault that shows only where many samples reach the origin (lean=False) is proven without an edge: an
+# edge that refuses long request targets leaves too few of them.
+BEHIND_EDGE = [fault for fault in (*FAULTS, *MISSED_BEFORE) if fault.lean]
+
+
+@pytest.mark.parametrize("fault", BEHIND_EDGE, ids=[f.id for f in BEHIND_EDGE])
 def test_a_broken_server_behind_an_edge_is_still_caught(fault: Fault, tmp_path: Path) -> None:
     options: dict[str, Any] = {"api_keys": [REFERENCE_KEY], **fault.app_options}
     edge = EdgeProxy()
@@ -83,4 +87,4 @@ def test_a_broken_server_behind_an_edge_is_still_caught(fault: Fault, tmp_path: 
     assert failed_ids(report) == {fault.breaks, *fault.also}, output
     assert code == (1 if any(registry.get(i).fails_run for i in failed_ids(report)) else 0), output
     assert 414 in edge.answered
-    assert "did not finish" not in json.dumps(report)
+    assert "Traceback" not in output

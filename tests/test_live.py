@@ -12,8 +12,10 @@ import pytest
 from models_conformance.exchange import Response
 from models_conformance.reference.app import create_app
 from models_conformance.reference.server import ReferenceServer
-from models_conformance.run import REFERENCE_KEY
-from models_conformance.target import Target, retry_delay
+from models_conformance.exchange import Probe
+from models_conformance.reference.app import MOCK_KEY as REFERENCE_KEY
+from models_conformance.secret import Secret
+from models_conformance.server.target import Target, retry_delay
 
 from .test_broken_servers import run_cli
 
@@ -103,10 +105,10 @@ def test_the_live_profile_sets_a_budget_of_60_and_a_rate(tmp_path: Any) -> None:
 def test_the_rate_limit_spaces_requests() -> None:
     # A lower bound only: pacing may never be faster than asked; slowness of the machine cannot break it.
     with ReferenceServer(api_keys=[REFERENCE_KEY]) as server:
-        target = Target(server.url, REFERENCE_KEY, rate=20.0)
+        target = Target(server.url, Secret(REFERENCE_KEY), rate=20.0)
         started = time.monotonic()
         for _ in range(5):
-            target.get("/v1/models")
+            target.get("/v1/models", Probe(key="valid"))
         elapsed = time.monotonic() - started
         target.close()
     assert elapsed >= 4 / 20.0

@@ -17,7 +17,7 @@ from typing import Any
 from hypothesis import HealthCheck, Phase, Verbosity, example, given, seed, settings
 from hypothesis.errors import HypothesisException
 
-from .. import SEED_EXAMPLE_ID
+from .. import SEED_EXAMPLE_ID, registry
 from ..contract import CREDENTIAL_FORM, CredentialForm
 from ..exchange import Exchange, Probe
 from ..judge import judge_answer
@@ -88,17 +88,27 @@ def run_server(settings: Settings) -> ServerRun:
     """Run every probe against the target; :class:`TargetUnreachable` or :class:`KeyRejected` when
     the run cannot start."""
     with _target(settings) as (target, reference):
-        first_page, form = _choose_credential_form(target)
-        models, listed, discovered_from = _discover(target, settings, first_page)
+        try:
+            first_page, form = _choose_credential_form(target)
+            models, listed, discovered_from = _discover(target, settings, first_page)
+        except (Throttled, BudgetExhausted) as exc:
+            # No verdict is possible when even discovery cannot finish: like an unreachable target.
+            raise TargetUnreachable(f"{target.base_url} cannot be tested now: {exc}") from None
         aliases = settings.aliases
         if reference and not aliases:
             from ..reference.catalog import default_catalog
 
             aliases = tuple(default_catalog().aliases)
         guesses = alias_guesses(listed, [*listed, *aliases])
+        described = f"{len(models)} model(s) ({discovered_from}), {len(aliases)} alias(es)"
         if settings.lean:
+            all_models, all_aliases = models, aliases
             models = _sample(models, LEAN_MODELS, settings.seed)
             aliases = _sample(aliases, LEAN_ALIASES, settings.seed)
+            described = (
+                f"{len(models)} of {len(all_models)} model(s) ({discovered_from}) and {len(aliases)} of "
+                f"{len(all_aliases)} alias(es), sampled by the seed (live profile)"
+            )
         run = ServerRun(Transcript("server", settings.contract))
         try:
             for planned in fixed_probes(
@@ -129,6 +139,8 @@ def run_server(settings: Settings) -> ServerRun:
                 "discovered_from": discovered_from,
                 "credential_form": form,
             },
+            "description": f"{'the embedded reference server' if reference else 'the target'} "
+            f"{target.base_url}, contract {settings.contract}, {described}",
             "seed": settings.seed,
             "profile": settings.profile,
             "requests_sent": target.requests_sent,
@@ -137,6 +149,8 @@ def run_server(settings: Settings) -> ServerRun:
         }
         if run.stopped:
             run.transcript.context["stopped"] = run.stopped
+            for requirement in registry.requirements("server"):
+                run.hints[requirement.id] = f"the run stopped before an exchange showed it: {run.stopped}"
         if not aliases and not guesses:
             run.hints["SRV-ALIAS"] = "no alias is known for this target: declare one with --alias NAME"
         return run
