@@ -16,10 +16,11 @@ import pytest
 
 from models_conformance import exchange, registry
 from models_conformance.exchange import Exchange, Request, Response
-from models_conformance.failures import ConformanceFailure, Finding
+from models_conformance.findings import Finding
+from models_conformance.judge import Judgement
 from models_conformance.reports import render_html, render_markdown
 from models_conformance.reports.__main__ import main
-from models_conformance.results import ItemResult, Results, item_from_exception
+from models_conformance.verdicts import Verdicts
 
 HOSTILE = "<script>alert(1)</script>"
 HOSTILE_MESSAGE = "the body says <img src=x onerror=alert(2)> | and `more` &amp; *this*\nsecond line"
@@ -37,22 +38,36 @@ def _exchange(method: str = "GET", model_id: str = "claude-opus-4-6") -> Exchang
 
 def server_report() -> dict[str, Any]:
     """A report exactly as a server run produces it: one MUST failure with a hostile received value,
-    one SHOULD failure with several findings and a hostile message, a skip, and passes."""
-    results = Results("server")
-    type_failure = ConformanceFailure(
-        Finding("SRV-200-TYPE", "'model' was expected", "$.type", "model", HOSTILE, _exchange())
-    )
-    results.add(item_from_exception("test_type", "SRV-200-TYPE", type_failure))
-    methods = [
-        Finding("SRV-METHOD", f"{m} on a model got HTTP 200", "status", "a 4xx", 200, _exchange(m))
+    one SHOULD failure seen in several exchanges plus one with a hostile message, a skip, and passes."""
+    judgement = Judgement()
+    judgement.findings = [
+        Finding("SRV-200-TYPE", '`type` is not "model"', "$.type", "model", HOSTILE, _exchange())
+    ]
+    judgement.findings += [
+        Finding(
+            "SRV-METHOD",
+            "another method than GET on a model did not get a 4xx",
+            "status",
+            "a 4xx",
+            200,
+            _exchange(m),
+        )
         for m in ("POST", "PUT")
     ]
-    methods.append(Finding("SRV-METHOD", HOSTILE_MESSAGE, "status", "a 4xx", 200, _exchange("PATCH")))
-    results.add(item_from_exception("test_method", "SRV-METHOD", ConformanceFailure(methods)))
-    results.add(ItemResult("test_alias", "SRV-ALIAS", "skipped", "no alias is known for this target"))
-    results.add(ItemResult("test_404", "SRV-404", "passed"))
+    judgement.findings.append(
+        Finding("SRV-METHOD", HOSTILE_MESSAGE, "status", "a 4xx", 200, _exchange("PATCH"))
+    )
+    for requirement in registry.requirements("server"):
+        if requirement.id not in ("SRV-ALIAS", "SRV-LIFECYCLE"):
+            judgement.judged[requirement.id] = 3
+    verdicts = Verdicts(
+        judgement,
+        role="server",
+        contract="2023-06-01",
+        hints={"SRV-ALIAS": "no alias is known for this target"},
+    )
     target = {"base_url": BASE, "reference_server": False, "models": ["claude-opus-4-6"], "aliases": []}
-    return results.report(target=target, contract="2023-06-01", seed=42, requests_sent=7)
+    return verdicts.report(target=target, contract="2023-06-01", seed=42, requests_sent=7)
 
 
 def result_of(report: dict[str, Any], requirement_id: str) -> dict[str, Any]:
