@@ -24,9 +24,10 @@ def requirements_markdown(selected: Sequence[registry.Requirement] | None = None
         "",
         "<!-- made by `models-conformance requirements --markdown`; a test keeps it in sync -->",
         "",
-        "Every verdict names one of these requirements. IDs are stable: never renamed, never reused. A MUST",
-        "failure fails the run (exit 1); SHOULD and MAY failures are reported and never fail it. The registry",
-        "is plain JSON (`models_conformance/data/requirements.json`, with its JSON Schema beside it): its",
+        "Every verdict names one of these requirements. IDs are stable: never renamed, never reused.",
+        "A MUST failure fails the run (exit 1); SHOULD and MAY failures are reported and never fail it.",
+        "The registry is plain JSON (`models_conformance/data/requirements.json`, with its JSON Schema",
+        "beside it): its",
         "`judged_on` says, in facts of an exchange, which exchanges each requirement is judged on.",
         "",
     ]

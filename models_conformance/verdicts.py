@@ -232,7 +232,6 @@ class Verdicts:
             lines.append(f"{item['kind']}: {redact(item['message'])}{count}")
             if item.get("reproduction"):
                 example = redact(item["reproduction"])
-                lines.append(
-                    f"  e.g. {example if len(example) <= 300 else example[:300] + '… (in full in the reports)'}"
-                )
+                shown = example if len(example) <= 300 else example[:300] + "… (in full in the reports)"
+                lines.append(f"  e.g. {shown}")
         return lines

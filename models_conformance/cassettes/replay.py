@@ -68,7 +68,8 @@ def create_replay_app(paths: Iterable[str | Path]) -> ReplayApp:
 
 def _contradiction(finding: Finding) -> str:
     compared = f", compared with {finding.compared.where}" if finding.compared is not None else ""
-    return f"{finding.requirement_id} ({finding.requirement.level}): {finding.message} ({finding.where}{compared})"
+    requirement = finding.requirement
+    return f"{requirement.id} ({requirement.level}): {finding.message} ({finding.where}{compared})"
 
 
 class ReplayApp:

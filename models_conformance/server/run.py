@@ -8,25 +8,21 @@ per requirement left unjudged, and in ``stopped``.
 from __future__ import annotations
 
 import contextlib
-import gc
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from hypothesis import HealthCheck, Phase, Verbosity, example, given, seed, settings
-from hypothesis.errors import HypothesisException
-
 from .. import SEED_EXAMPLE_ID, registry
 from ..contract import CREDENTIAL_FORM, CredentialForm
 from ..exchange import Exchange, Probe
-from ..judge import judge_answer
 from ..reference.app import MOCK_KEY
 from ..secret import Secret
 from ..settings import Settings
 from ..transcript import Transcript
 from ..transport import Limits
-from .ids import band_of, banded_ids, generated_ids
+from .alive import TargetGone, check_alive
+from .generated import send_generated
 from .plan import LIST_TARGET, Planned, alias_guesses, fixed_probes
 from .target import BudgetExhausted, Target, TargetUnreachable, Throttled
 
@@ -36,21 +32,10 @@ MAX_LIST_PAGES = 10
 # A lean run (the live profile) tests a seeded sample of the models and aliases, not all of them.
 LEAN_MODELS = 3
 LEAN_ALIASES = 2
-# Consecutive requests without an HTTP answer after which the target counts as gone.
-GONE_AFTER = 3
-# Left unspent for what may follow a generated id (an edge's retried 502).
-_BUDGET_RESERVE = 1
-# The requirements a generated id's answer concerns: a finding of one of these stops generation and
-# starts shrinking to the smallest id that shows it.
-_ID_REQUIREMENTS = frozenset({"SRV-NO-5XX", "SRV-404", "SRV-LONG-ID", "SRV-PATH-ENCODING"})
 
 
 class KeyRejected(Exception):
     """The target rejects the configured key in both credential forms: a configuration problem."""
-
-
-class TargetGone(Exception):
-    """The target stopped giving HTTP answers in the middle of the run."""
 
 
 @dataclass
@@ -120,7 +105,7 @@ def run_server(settings: Settings) -> ServerRun:
             ):
                 _send(target, planned)
             _follow_reported(target)
-            _generated(target, settings, known={*listed, *models}, aliases=set(aliases))
+            send_generated(target, settings, known={*listed, *models}, aliases=set(aliases))
         except BudgetExhausted as exc:
             run.stopped = str(exc)
         except Throttled as exc:
@@ -158,15 +143,8 @@ def run_server(settings: Settings) -> ServerRun:
 
 def _send(target: Target, planned: Planned) -> Exchange:
     exchange = target.send(planned.method, planned.target, target.headers(**planned.headers), planned.probe)
-    _check_alive(target)
+    check_alive(target)
     return exchange
-
-
-def _check_alive(target: Target) -> None:
-    recent = target.exchanges[-GONE_AFTER:]
-    if len(recent) == GONE_AFTER and all(exchange.response.status == 0 for exchange in recent):
-        problem = recent[-1].response.problem
-        raise TargetGone(f"{GONE_AFTER} requests in a row got no HTTP answer ({problem}); the run stopped")
 
 
 def _choose_credential_form(target: Target) -> tuple[Exchange, CredentialForm]:
@@ -248,90 +226,4 @@ def _follow_reported(target: Target) -> None:
         if raw not in asked:
             asked.add(raw)
             target.retrieve(reported, Probe(intent="model", key="valid", shape="id another answer reported"))
-            _check_alive(target)
-
-
-def _generated(target: Target, settings: Settings, *, known: set[str], aliases: set[str]) -> None:
-    """Ids of every length band first, then generated ones, within what a budget leaves.
-
-    Hypothesis generates them and shrinks what the judge finds wrong to its smallest example; its
-    own verdict is not used: every exchange, shrinking steps included, is in the transcript.
-    """
-    banded = banded_ids(settings.seed)
-    generated = settings.examples
-    if target.max_requests is not None:
-        left = target.max_requests - target.requests_sent - _BUDGET_RESERVE
-        banded, generated = banded[: max(left, 0)], max(0, min(generated, left - len(banded)))
-    if not banded and not generated:
-        return
-    shapes = dict(banded)
-
-    def probe_of(model_id: str) -> Probe:
-        intent = "model" if model_id in known else "alias" if model_id in aliases else "nothing"
-        shape = shapes.get(model_id) or f"generated id of {band_of(len(model_id))} characters"
-        return Probe(intent=intent, key="valid", shape=shape)
-
-    stopped: list[Exception] = []
-
-    def any_model_id(model_id: str) -> None:
-        if stopped:
-            return
-        try:
-            exchange = target.retrieve(model_id, probe_of(model_id))
-            _check_alive(target)
-        except (BudgetExhausted, Throttled, TargetGone, TargetUnreachable) as exc:
-            stopped.append(exc)  # hypothesis would take it for a failing example and try again
-            return
-        if any(f.requirement_id in _ID_REQUIREMENTS for f in judge_answer(exchange)):
-            raise _IdFault(exchange.response.describe())
-
-    for model_id, _ in reversed(banded):
-        any_model_id = example(model_id=model_id)(any_model_id)
-    phases = [Phase.explicit] + ([Phase.generate] if generated else [])
-    if target.max_requests is None:
-        phases.append(Phase.shrink)  # each shrinking step is a request: not on a budget
-    prop = seed(settings.seed)(
-        _settings(max_examples=max(generated, 1), phases=phases)(
-            given(model_id=generated_ids())(any_model_id)
-        )
-    )
-    # Everything alive before the property outlives it: frozen, it is left out of the collections the
-    # examples trigger.
-    freeze = gc.get_freeze_count() == 0
-    if freeze:
-        gc.freeze()
-    try:
-        prop()
-    except Exception as exc:
-        if not _id_faults_only(exc):
-            raise
-    finally:
-        if freeze:
-            gc.unfreeze()
-    # Spent budget is expected there (the ids fill it); anything else ends the run.
-    if stopped and not isinstance(stopped[0], BudgetExhausted):
-        raise stopped[0]
-
-
-def _id_faults_only(exc: BaseException) -> bool:
-    """Whether hypothesis only reports what the property raised on purpose (the transcript holds it,
-    and the judge gives the verdict), rather than a fault of the suite itself."""
-    leaves = getattr(exc, "exceptions", None)
-    if leaves is not None:
-        return all(_id_faults_only(leaf) for leaf in leaves)
-    return isinstance(exc, (_IdFault, HypothesisException))
-
-
-def _settings(*, max_examples: int, phases: list[Phase]) -> settings:
-    return settings(
-        max_examples=max_examples,
-        deadline=None,
-        database=None,
-        phases=phases,
-        verbosity=Verbosity.quiet,
-        suppress_health_check=list(HealthCheck),
-    )
-
-
-class _IdFault(AssertionError):
-    """A generated id's answer shows a fault of the id requirements: hypothesis shrinks the id."""
+            check_alive(target)
