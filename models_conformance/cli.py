@@ -137,7 +137,10 @@ def _server(args: argparse.Namespace) -> int:
         print(f"{PROG} server: cannot reach the target: {exc}", file=sys.stderr)
         return EXIT_UNREACHABLE
     except KeyRejected as exc:
-        return _usage("server", str(exc))
+        origin = {"command line": "--api-key", "ANTHROPIC_API_KEY": "$ANTHROPIC_API_KEY"}.get(
+            settings.sources.get("api-key", ""), f"the mock's key {MOCK_KEY!r}, sent because no key was given"
+        )
+        return _usage("server", f"{exc} (the key sent came from {origin})")
     if settings.record:
         from .cassettes.record import write_transcript
 

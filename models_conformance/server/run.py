@@ -163,7 +163,7 @@ def _choose_credential_form(target: Target) -> tuple[Exchange, CredentialForm]:
             return exchange, form
     raise KeyRejected(
         f"{target.base_url} answers 401 to the key in both credential forms (x-api-key and Authorization: "
-        "Bearer); pass the target's key with --api-key or ANTHROPIC_API_KEY"
+        "Bearer); pass the target's key with --api-key KEY or ANTHROPIC_API_KEY"
     )
 
 
