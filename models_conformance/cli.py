@@ -214,7 +214,7 @@ def _requirements(args: argparse.Namespace) -> int:
     if args.markdown:
         from .docs import requirements_markdown
 
-        print(requirements_markdown(selected))
+        sys.stdout.write(requirements_markdown(selected))
         return EXIT_OK
     width = max(len(r.id) for r in selected)
     print(f"{'ID':<{width}}  {'level':<6}  {'role':<8}  statement")
