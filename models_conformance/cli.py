@@ -65,7 +65,7 @@ def _add(parser: argparse.ArgumentParser, names: Sequence[str], title: str | Non
     group = parser.add_argument_group(title) if title else parser
     for name in names:
         option = OPTIONS[name]
-        kwargs: dict[str, Any] = {"dest": name, "help": option.help, "metavar": option.metavar}
+        kwargs: dict[str, Any] = {"dest": name.replace("-", "_"), "help": option.help, "metavar": option.metavar}
         if option.kind == "multiple":
             kwargs["action"] = "append"
         if option.kind == "choice":
@@ -74,7 +74,7 @@ def _add(parser: argparse.ArgumentParser, names: Sequence[str], title: str | Non
 
 
 def _settings(args: argparse.Namespace, names: Sequence[str], **defaults: Any) -> Settings:
-    given = {name: getattr(args, name, None) for name in names}
+    given = {name: getattr(args, name.replace("-", "_"), None) for name in names}
     return resolve(given, defaults=defaults)
 
 
