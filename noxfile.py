@@ -15,7 +15,7 @@ from pathlib import Path
 import nox
 
 nox.options.default_venv_backend = "uv|virtualenv"
-nox.options.sessions = ["lint", "typecheck", "tests", "conformance", "replay", "client", "build"]
+nox.options.sessions = ["lint", "typecheck", "docs", "tests", "conformance", "replay", "client", "build"]
 nox.options.error_on_missing_interpreters = False
 # Install as pip does, with the bytecode compiled: uv leaves it out, and where PYTHONDONTWRITEBYTECODE is
 # set (this machine, CI) every command would then compile its imports from source (+2.3 s a client run).
@@ -94,9 +94,17 @@ def record(session: nox.Session) -> None:
 def lint(session: nox.Session) -> None:
     """ruff over the package, the tests and this file."""
     session.install("ruff")
-    session.run(
-        "ruff", "check", "models_conformance", "tests", "connectors/servers", "noxfile.py", "conftest.py"
-    )
+    paths = ["models_conformance", "tests", "connectors/servers", "examples", "noxfile.py", "conftest.py"]
+    session.run("ruff", "check", *paths)
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the documentation site with mkdocs in strict mode (a broken link or a missing page fails)."""
+    session.install("mkdocs>=1.6,<2")
+    site = Path(session.create_tmp()) / "site"
+    session.run("mkdocs", "build", "--strict", "--site-dir", str(site))
+    session.log(f"site: {site}")
 
 
 @nox.session

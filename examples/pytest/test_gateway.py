@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from models_conformance import ConformanceFailure, assert_conformant, assert_model_response
 
 
