@@ -224,7 +224,7 @@ def _requirements(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> _Parser:
-    from .verdicts import tool_version
+    from .version import tool_version
 
     parser = _Parser(
         prog=PROG,

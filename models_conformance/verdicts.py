@@ -12,7 +12,6 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from importlib import metadata
 from typing import Any, Literal
 
 from . import registry
@@ -20,17 +19,11 @@ from .baseline import Baseline
 from .findings import Finding, FindingGroup, group
 from .judge import Judgement
 from .secret import redact
+from .version import tool_version
 
-__all__ = ["Verdict", "Verdicts", "tool_version"]
+__all__ = ["Verdict", "Verdicts"]
 
 Outcome = Literal["passed", "failed", "skipped", "expected-failure"]
-
-
-def tool_version() -> str:
-    try:
-        return metadata.version("models-api-conformance")
-    except metadata.PackageNotFoundError:
-        return "0+unknown"
 
 
 @dataclass
