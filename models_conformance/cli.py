@@ -65,7 +65,8 @@ def _add(parser: argparse.ArgumentParser, names: Sequence[str], title: str | Non
     group = parser.add_argument_group(title) if title else parser
     for name in names:
         option = OPTIONS[name]
-        kwargs: dict[str, Any] = {"dest": name.replace("-", "_"), "help": option.help, "metavar": option.metavar}
+        dest = name.replace("-", "_")
+        kwargs: dict[str, Any] = {"dest": dest, "help": option.help, "metavar": option.metavar}
         if option.kind == "multiple":
             kwargs["action"] = "append"
         if option.kind == "choice":

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from collections.abc import Awaitable, Callable, Collection, Mapping, MutableMapping
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +27,7 @@ from urllib.parse import parse_qsl
 from . import listing, paths
 from .betas import accepted_betas, unknown_betas
 from .catalog import Catalog, default_catalog
+from .keys import MOCK_KEY, accepted_keys
 from .responses import Response, error_response, json_headers, new_request_id
 from .views import VERSIONS, render, synthesize
 
@@ -40,19 +40,8 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 logger = logging.getLogger("models_conformance.reference")
 
-# The key the mock accepts when started without --api-key, and the one `models-conformance server`
-# sends to a loopback target when it is given none: both sides know it, and it is safe to print.
-MOCK_KEY = "conformance-mock-key"
 ALLOWED_METHODS = b"GET, HEAD"
 _SUPPORTED = ", ".join(VERSIONS)
-
-
-def accepted_keys(given: Collection[str] | None) -> list[str]:
-    """The keys the mock accepts: those given, else the mock's own and the one in the environment, so
-    that `models-conformance server` passes against `models-conformance mock` as both start by default."""
-    if given:
-        return list(given)
-    return [MOCK_KEY, *filter(None, [os.environ.get("ANTHROPIC_API_KEY")])]
 
 
 def create_app(

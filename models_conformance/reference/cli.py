@@ -8,10 +8,13 @@ import signal
 import sys
 import threading
 from types import FrameType
+from typing import TYPE_CHECKING
 
-from .app import MOCK_KEY, ASGIApp, accepted_keys, create_app
-from .catalog import CatalogError, default_catalog, load_catalog
-from .server import is_loopback, serve
+from .keys import MOCK_KEY, accepted_keys
+
+if TYPE_CHECKING:
+    from .app import ASGIApp
+
 
 __all__ = ["PROG", "add_arguments", "run"]
 
@@ -54,6 +57,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Serve until Ctrl-C or SIGTERM (exit 0); 2 on a bad catalog or an address that cannot be bound."""
+    from .app import create_app
+    from .catalog import CatalogError, default_catalog, load_catalog
+    from .server import is_loopback, serve
+
     host: str = args.host or "127.0.0.1"
     try:
         catalog = load_catalog(args.catalog) if args.catalog else default_catalog()
