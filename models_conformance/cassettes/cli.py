@@ -13,9 +13,19 @@ from pathlib import Path
 
 from ..launch import EXIT_USAGE
 from ..schemas import CONTRACTS, DEFAULT_CONTRACT
+from ..sizes import show_size, size_argument
+from .documents import FileLimits
 from .judge import check
 
-__all__ = ["PROG", "add_arguments", "cassette_files", "expand_paths", "run"]
+__all__ = [
+    "PROG",
+    "add_arguments",
+    "add_file_limit_options",
+    "cassette_files",
+    "expand_paths",
+    "file_limits",
+    "run",
+]
 
 PROG = "models-conformance cassettes check"
 SUFFIXES = (".yaml", ".yml")
@@ -38,6 +48,36 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="contract version where a recording does not show the anthropic-version sent "
         f"(default {DEFAULT_CONTRACT})",
     )
+    add_file_limit_options(parser)
+
+
+def _at_least_one(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}")
+    return int(text)
+
+
+def add_file_limit_options(parser: argparse.ArgumentParser) -> None:
+    """What one recording file may hold; a file past a limit is not read, and says why."""
+    limits = parser.add_argument_group("limits on each file (a file past one is not read)")
+    limits.add_argument(
+        "--max-file-size",
+        type=size_argument,
+        default=FileLimits.max_file_bytes,
+        metavar="SIZE",
+        help=f"largest file read, e.g. 64MiB (default {show_size(FileLimits.max_file_bytes)})",
+    )
+    limits.add_argument(
+        "--max-interactions",
+        type=_at_least_one,
+        default=FileLimits.max_interactions,
+        metavar="N",
+        help=f"most interactions in one file (default {FileLimits.max_interactions:,})",
+    )
+
+
+def file_limits(args: argparse.Namespace) -> FileLimits:
+    return FileLimits(max_file_bytes=args.max_file_size, max_interactions=args.max_interactions)
 
 
 def expand_paths(
@@ -76,7 +116,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"{PROG}: error: {problem}", file=sys.stderr)
         return EXIT_USAGE
     started = time.perf_counter()
-    result = check(files, args.contract)
+    result = check(files, args.contract, file_limits(args))
     elapsed = time.perf_counter() - started
     for summary in result.files:
         print(summary.describe())

@@ -23,7 +23,7 @@ from ..schemas import DEFAULT_CONTRACT
 from . import accounts
 from .client_checks import CLIENT_REQUIREMENTS, judge_request
 from .cross import CROSS_REQUIREMENTS, Paired, judge_across
-from .formats import MODELS_PATH, Cassette, CassetteError, load
+from .formats import MODELS_PATH, Cassette, CassetteError, FileLimits, load
 from .responses import SERVER_REQUIREMENTS, judge_response
 from .scan import REQUIREMENT as NO_SECRETS
 from .scan import Leak, scan_cassette, scan_lines
@@ -78,27 +78,32 @@ class CheckRun:
         return any(summary.problems for summary in self.files)
 
 
-def check(paths: Iterable[str | Path], default_contract: str = DEFAULT_CONTRACT) -> CheckRun:
+def check(
+    paths: Iterable[str | Path], default_contract: str = DEFAULT_CONTRACT, limits: FileLimits | None = None
+) -> CheckRun:
     """Judge every cassette file in ``paths`` (files, not folders); a bad file never stops the others.
 
     Each exchange is judged on its own, then all of them together (:mod:`.cross`)."""
     run = CheckRun(Results("cassette", requirement_ids=JUDGED), [], [])
     loaded: list[Cassette] = []
+    limits = limits or FileLimits()
     for path in paths:
-        run.files.append(_judge_file(str(path), run, default_contract, loaded))
+        run.files.append(_judge_file(str(path), run, default_contract, loaded, limits))
     across = judge_across(loaded)
     run.results.items.extend(across.items)
     run.failures.extend(across.failures)
     return run
 
 
-def _judge_file(path: str, run: CheckRun, default_contract: str, loaded: list[Cassette]) -> FileSummary:
+def _judge_file(
+    path: str, run: CheckRun, default_contract: str, loaded: list[Cassette], limits: FileLimits
+) -> FileSummary:
     summary = FileSummary(path)
     try:
-        cassette = load(path, default_contract)
+        cassette = load(path, default_contract, limits)
     except CassetteError as exc:
         summary.problems.append(str(exc))
-        text = _text(path)
+        text = _text(path, limits.max_file_bytes)
         found = ((NO_SECRETS, scan_lines(text)), (NO_ACCOUNT_IDS, accounts.scan_lines(text)))
         for requirement_id, leaks in found:
             if leaks:
@@ -140,10 +145,11 @@ def _judge_file(path: str, run: CheckRun, default_contract: str, loaded: list[Ca
     return summary
 
 
-def _text(path: str) -> str:
-    """What an unreadable file still shows as text, for the secret scan."""
+def _text(path: str, max_bytes: int) -> str:
+    """What an unreadable file still shows as text, for the secret scan: its start, past a size limit."""
     try:
-        return Path(path).read_bytes().decode("utf-8", "replace")
+        with Path(path).open("rb") as file:
+            return file.read(max_bytes).decode("utf-8", "replace")
     except OSError:
         return ""
 
