@@ -19,6 +19,8 @@ from .baseline import BaselineError, load_baseline
 from .launch import EXIT_UNREACHABLE, EXIT_USAGE, run_suite
 from .results import tool_version
 from .schemas import CONTRACTS, DEFAULT_CONTRACT
+from .sizes import show_size, size_argument
+from .transport import Limits
 
 __all__ = ["main"]
 
@@ -133,6 +135,12 @@ def _server(args: argparse.Namespace) -> int:
         else str(args.max_throttle_wait),
         "--conformance-examples": None if args.examples is None else str(args.examples),
         "--conformance-timeout": None if args.timeout is None else str(args.timeout),
+        "--conformance-max-body": None if args.max_body is None else str(args.max_body),
+        "--conformance-max-header-bytes": None
+        if args.max_header_bytes is None
+        else str(args.max_header_bytes),
+        "--conformance-max-headers": None if args.max_headers is None else str(args.max_headers),
+        "--conformance-max-redirects": None if args.max_redirects is None else str(args.max_redirects),
         "--conformance-seed": None if args.seed is None else str(args.seed),
     }
     for flag, value in options.items():
@@ -185,6 +193,41 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_limit_options(parser: argparse.ArgumentParser) -> None:
+    """What one answer of the target may take before it is cut and judged incomplete."""
+    limits = parser.add_argument_group("limits on each answer (a target that crosses one fails that request)")
+    limits.add_argument(
+        "--timeout",
+        type=_positive_float,
+        metavar="S",
+        help="seconds one request may take in all: connect, send, headers, body (default 10)",
+    )
+    limits.add_argument(
+        "--max-body",
+        type=size_argument,
+        metavar="SIZE",
+        help=f"largest body read, decoded, e.g. 4MiB (default {show_size(Limits.max_body_bytes)})",
+    )
+    limits.add_argument(
+        "--max-header-bytes",
+        type=size_argument,
+        metavar="SIZE",
+        help=f"largest status line and headers (default {show_size(Limits.max_header_bytes)}, up to 100KiB)",
+    )
+    limits.add_argument(
+        "--max-headers",
+        type=_int_at_least(1),
+        metavar="N",
+        help=f"most headers (default {Limits.max_headers})",
+    )
+    limits.add_argument(
+        "--max-redirects",
+        type=_int_at_least(0),
+        metavar="N",
+        help=f"same-origin redirects followed per request (default {Limits.max_redirects})",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="models-conformance",
@@ -225,7 +268,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=_int_at_least(1),
         help="generated model ids (default 100; at most what a budget leaves)",
     )
-    server.add_argument("--timeout", type=_positive_float, help="per-request timeout in seconds (default 10)")
+    add_limit_options(server)
     add_run_options(server)
     server.add_argument("pytest_args", nargs="*", help=argparse.SUPPRESS)
     server.set_defaults(func=_server)

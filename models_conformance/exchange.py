@@ -85,15 +85,22 @@ class Request:
 
 @dataclass(frozen=True)
 class Response:
-    status: int
+    status: int  # 0: no HTTP status line at all (see ``problem``)
     headers: tuple[tuple[str, str], ...] = ()
     body: bytes = b""
+    # Why this answer is incomplete or not an HTTP answer at all (a deadline, a limit, a reset, garbage);
+    # None for a whole HTTP answer. Its body is then at most a prefix of what arrived.
+    problem: str | None = None
 
     @classmethod
     def make(
-        cls, status: int, headers: Iterable[tuple[str, str]] | Mapping[str, str] = (), body: bytes = b""
+        cls,
+        status: int,
+        headers: Iterable[tuple[str, str]] | Mapping[str, str] = (),
+        body: bytes = b"",
+        problem: str | None = None,
     ) -> Response:
-        return cls(status, _headers(headers), body)
+        return cls(status, _headers(headers), body, problem)
 
     def header(self, name: str) -> str | None:
         name = name.lower()
@@ -102,6 +109,8 @@ class Response:
     @cached_property
     def json(self) -> Any:
         """The body parsed as JSON, or a :data:`NOT_JSON` instance saying why it is not."""
+        if self.problem is not None:
+            return _NotJson(self.problem)  # a part of an answer, or none: nothing in it can be judged
         if not self.body:
             return _NotJson("the body is empty")
         try:
@@ -113,10 +122,14 @@ class Response:
         except RecursionError:
             # Python's parser gives up on deep nesting ("[" * 100000): garbage, not a crash of the suite.
             return _NotJson("it is nested deeper than a JSON parser follows")
+        except ValueError as exc:
+            # Python refuses integers past 4300 digits (int_max_str_digits): no client reads such a number.
+            return _NotJson(f"a number in it is too long to read ({str(exc).split(':')[0]})")
 
     def body_excerpt(self, limit: int = 200) -> str:
-        text = self.body[:limit].decode("utf-8", "replace")
-        return redact(text + ("…" if len(self.body) > limit else ""))
+        # Redacted before it is cut: a credential across the cut must not show in part either.
+        text = redact(self.body[: limit + 1024].decode("utf-8", "replace"))
+        return text[:limit] + ("…" if len(text) > limit else "")
 
 
 @dataclass(frozen=True)

@@ -65,7 +65,9 @@ class Finding:
                 f"  at {self.path}: expected {_show(self.expected)}, received {_show(self.received)}"
             )
         if self.exchange is not None:
-            lines.append(f"  response: HTTP {self.exchange.response.status}")
+            response = self.exchange.response
+            problem = f": {redact(response.problem)}" if response.problem else ""
+            lines.append(f"  response: {f'HTTP {response.status}' if response.status else 'none'}{problem}")
             lines.append(f"  reproduce: {self.reproduction}")
         return "\n".join(lines)
 
@@ -81,6 +83,8 @@ class Finding:
             data["received"] = _show(self.received)
         if self.exchange is not None:
             data["status"] = self.exchange.response.status
+            if self.exchange.response.problem:
+                data["problem"] = redact(self.exchange.response.problem)
             data["reproduction"] = self.reproduction
         return data
 

@@ -120,7 +120,7 @@ def _start(
         base_url,
         api_key or REFERENCE_KEY,
         settings.contract,
-        timeout=settings.timeout,
+        limits=settings.limits,
         max_requests=settings.max_requests,
         rate=settings.rate,
         max_throttle_wait=settings.max_throttle_wait,

@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 
 from .schemas import CONTRACTS, DEFAULT_CONTRACT
+from .sizes import GIB, KIB, parse_size, show_size
+from .transport import MAX_HEADER_BYTES_CEILING, Limits
 
 __all__ = ["OPTIONS", "PROFILES", "Settings", "SettingsError", "add_options", "resolve"]
 
@@ -80,7 +82,25 @@ OPTIONS = (
         "CONFORMANCE_EXAMPLES",
         "generated model ids per property (default 100; with a budget, at most what it has left)",
     ),
-    Option("timeout", "CONFORMANCE_TIMEOUT", "per-request timeout in seconds (default 10)"),
+    Option(
+        "timeout",
+        "CONFORMANCE_TIMEOUT",
+        "seconds one request may take in all: connect, send, headers, body (default 10)",
+    ),
+    Option(
+        "max-body",
+        "CONFORMANCE_MAX_BODY",
+        f"largest answer body read, decoded, e.g. 4MiB (default {show_size(Limits.max_body_bytes)})",
+    ),
+    Option(
+        "max-header-bytes",
+        None,
+        f"largest status line and headers of an answer (default {show_size(Limits.max_header_bytes)})",
+    ),
+    Option("max-headers", None, f"most headers an answer may carry (default {Limits.max_headers})"),
+    Option(
+        "max-redirects", None, f"same-origin redirects followed per request (default {Limits.max_redirects})"
+    ),
 )
 
 
@@ -111,8 +131,12 @@ class Settings:
     report_json: str | None
     seed: int
     examples: int
-    timeout: float
+    timeout: float  # seconds one request may take in all
     profile: str = "default"
+    max_body: int = Limits.max_body_bytes
+    max_header_bytes: int = Limits.max_header_bytes
+    max_headers: int = Limits.max_headers
+    max_redirects: int = Limits.max_redirects
     max_requests: int | None = None
     rate: float | None = None
     max_throttle_wait: float = 60.0
@@ -121,6 +145,13 @@ class Settings:
     report_html: str | None = None
     report_markdown: str | None = None
     sources: dict[str, str] = field(default_factory=dict, compare=False)
+
+    @property
+    def limits(self) -> Limits:
+        """What one answer of the target may take."""
+        return Limits(
+            self.timeout, self.max_body, self.max_header_bytes, self.max_headers, self.max_redirects
+        )
 
     @property
     def lean(self) -> bool:
@@ -157,6 +188,30 @@ def _number(option: Option, raw: Any, kind: type[int] | type[float], low: float,
     return value
 
 
+def _size(option: Option, raw: Any, low: int, high: int) -> int:
+    try:
+        value = parse_size(str(raw))
+    except ValueError as exc:
+        raise SettingsError(f"{option.flag}: {exc}") from None
+    if not low <= value <= high:
+        raise SettingsError(f"{option.flag} must be from {show_size(low)} to {show_size(high)}; got {raw!r}")
+    return value
+
+
+def _limits(raw: dict[str, Any], by_name: dict[str, Option]) -> dict[str, int]:
+    """The bounds on one answer that were given (the others keep :class:`Limits`' defaults)."""
+    highs = {"max-body": GIB, "max-header-bytes": MAX_HEADER_BYTES_CEILING}
+    counts = {"max-headers": (1, 10_000), "max-redirects": (0, 20)}
+    given: dict[str, int] = {}
+    for name, high in highs.items():
+        if raw[name] is not None:
+            given[name.replace("-", "_")] = _size(by_name[name], raw[name], KIB, high)
+    for name, (low, top) in counts.items():
+        if raw[name] is not None:
+            given[name.replace("-", "_")] = int(_number(by_name[name], raw[name], int, low, top))
+    return given
+
+
 def resolve(config: pytest.Config) -> Settings:
     """The settings of this run; :class:`SettingsError` for a value that is not allowed."""
     raw: dict[str, Any] = {}
@@ -188,6 +243,7 @@ def resolve(config: pytest.Config) -> Settings:
         examples=number("examples", int, 1, 100_000),
         timeout=number("timeout", float, 0.1, 600),
         profile=profile,
+        **_limits(raw, by_name),
         max_requests=number("max-requests", int, 1, 10**9),
         rate=number("rate", float, 0.01, 100_000),
         max_throttle_wait=number("max-throttle-wait", float, 0, 86_400),

@@ -1,23 +1,21 @@
 """The server under test, as an HTTP client that records every exchange.
 
-Requests are sent with an exact request target (httpx's ``target`` extension), so percent-encodings
-and dot segments reach the server byte for byte as the check wrote them.
+Requests are sent with an exact request target (:mod:`.transport`), so percent-encodings and dot
+segments reach the server byte for byte as the check wrote them.
 """
 
 from __future__ import annotations
 
 import email.utils
-import functools
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 from urllib.parse import quote, urlsplit
 
-import httpx
-
 from .exchange import Exchange, Request, Response, register_secret
 from .intermediary import TRANSIENT_STATUSES, intermediary
+from .transport import Limits, Transport, Unreachable
 
 __all__ = [
     "PROBE_KEY",
@@ -39,7 +37,7 @@ USER_AGENT = "models-api-conformance"
 
 
 class TargetUnreachable(Exception):
-    """The target did not answer at the transport level (refused, DNS, TLS, timeout)."""
+    """No connection to the target could be made (refused, DNS, TLS handshake, connect timeout)."""
 
 
 class BudgetExhausted(Exception):
@@ -74,7 +72,7 @@ class Target:
     base_url: str
     api_key: str
     contract: str = "2023-06-01"
-    timeout: float = 10.0
+    limits: Limits = field(default_factory=Limits)  # what one answer may take: time, bytes, redirects
     auth_form: AuthForm | None = None
     observers: list[Callable[[Exchange, bool], None]] = field(default_factory=list)
     requests_sent: int = 0
@@ -85,7 +83,7 @@ class Target:
     throttle_waited: float = 0.0
     sleep: Callable[[float], None] = field(default=time.sleep, repr=False)
     _next_slot: float = field(default=0.0, repr=False)
-    _client: httpx.Client | None = field(default=None, repr=False)
+    _transport: Transport | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.base_url = self.base_url.rstrip("/")
@@ -100,25 +98,15 @@ class Target:
         register_secret(self.api_key)
 
     @property
-    def client(self) -> httpx.Client:
-        if self._client is None:
-            self._client = httpx.Client(
-                timeout=httpx.Timeout(self.timeout, connect=min(self.timeout, 5.0)),
-                follow_redirects=False,
-                headers={"user-agent": USER_AGENT},
-                trust_env=False,
-            )
-        return self._client
-
-    @functools.cached_property
-    def _root_url(self) -> httpx.URL:
-        # Parsed once: parsing costs a fifth of building a request, and every request needs it.
-        return httpx.URL(self._origin + "/")
+    def transport(self) -> Transport:
+        if self._transport is None:
+            self._transport = Transport(self.limits, user_agent=USER_AGENT)
+        return self._transport
 
     def close(self) -> None:
-        if self._client is not None:
-            self._client.close()
-            self._client = None
+        if self._transport is not None:
+            self._transport.close()
+            self._transport = None
 
     def default_headers(
         self,
@@ -169,22 +157,11 @@ class Target:
         if self.max_requests is not None and self.requests_sent >= self.max_requests:
             raise BudgetExhausted(f"the request budget of {self.max_requests} is spent (--max-requests)")
         self._pace()
+        self.requests_sent += 1
         try:
-            http_request = self.client.build_request(
-                request.method,
-                self._root_url,
-                headers=dict(request.headers),
-                content=request.body or None,
-                extensions={"target": request.target.encode("ascii")},
-            )
-            self.requests_sent += 1
-            http_response = self.client.send(http_request)
-        except httpx.TransportError as exc:
-            cause = describe_transport_error(exc)
-            raise TargetUnreachable(f"{request.method} {request.url}: {cause}") from exc
-        return Response.make(
-            http_response.status_code, http_response.headers.multi_items(), http_response.content
-        )
+            return self.transport.send(request)
+        except Unreachable as exc:
+            raise TargetUnreachable(str(exc)) from None
 
     def _pace(self) -> None:
         if not self.rate:
@@ -235,23 +212,6 @@ def retry_delay(response: Response, attempt: int, base: float = 1.0) -> float:
                 continue
             return max(0.0, when.timestamp() - time.time())
     return min(30.0, base * 2.0 ** min(attempt - 1, 5))
-
-
-def describe_transport_error(exc: httpx.TransportError) -> str:
-    """One line naming the cause: refused, timed out, DNS, TLS, protocol."""
-    cause: BaseException = exc
-    while cause.__cause__ is not None and not str(cause):
-        cause = cause.__cause__
-    text = str(cause) or type(exc).__name__
-    if isinstance(exc, httpx.ConnectTimeout):
-        return f"connection timed out ({text})"
-    if isinstance(exc, httpx.TimeoutException):
-        return f"no answer within the timeout ({type(exc).__name__})"
-    if isinstance(exc, httpx.ConnectError):
-        return f"cannot connect ({text})"
-    if isinstance(exc, httpx.RemoteProtocolError):
-        return f"the server broke the HTTP protocol ({text})"
-    return f"{type(exc).__name__}: {text}"
 
 
 # A made-up key, safe to print: SRV-AUTH-INVALID sends it on purpose.
