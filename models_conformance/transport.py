@@ -171,8 +171,9 @@ class Transport:
             return Response.make(answer.status_code, headers, body[:KEPT_ON_PROBLEM], redact(problem))
 
         if len(headers) > limits.max_headers:
-            allowed = f"over the {limits.max_headers} allowed (--max-headers)"
-            return partial(b"", f"the answer has {len(headers):,} headers, {allowed}")
+            problem = f"the answer has {len(headers):,} headers, over the {limits.max_headers} allowed"
+            del headers[limits.max_headers :]  # the rest would only burden every judgement of the answer
+            return partial(b"", f"{problem} (--max-headers); the first {limits.max_headers} are kept")
         codings = content_codings(headers)
         raw = bytearray()  # the start of the bytes as sent, shown when they do not decode
         read = size = 0

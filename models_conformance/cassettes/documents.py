@@ -59,10 +59,9 @@ def read_file(path: Path, limits: FileLimits) -> bytes:
     except OSError as exc:
         raise DocumentError(f"cannot read the file: {exc.strerror or exc}") from None
     if len(raw) > limits.max_file_bytes:
-        size = path.stat().st_size if path.is_file() else len(raw)
-        over = f"{size:,} bytes" if size > len(raw) else "more"
+        size = f"{path.stat().st_size:,} bytes" if path.is_file() else "larger"  # a pipe has no size
         raise DocumentError(
-            f"the file is {over}, over the {show_size(limits.max_file_bytes)} limit (--max-file-size)"
+            f"the file is {size}, over the {show_size(limits.max_file_bytes)} limit (--max-file-size)"
         )
     return raw
 
@@ -109,6 +108,10 @@ class _Builder:
             for event in yaml.parse(raw, Loader=_LOADER):
                 self._event(event)
         except yaml.YAMLError as exc:
+            if "nesting depth" in str(getattr(exc, "problem", "")):  # libyaml's own cap (1000) came first
+                raise DocumentError(
+                    f"the document is nested deeper than {self._limits.max_depth} levels"
+                ) from None
             mark = getattr(exc, "problem_mark", None)
             where = f" at line {mark.line + 1} column {mark.column + 1}" if mark is not None else ""
             problem = getattr(exc, "problem", None) or type(exc).__name__
