@@ -9,8 +9,8 @@ writes them as JSON to ``$CONFORMANCE_BENCH_TIMING``. ``$CONFORMANCE_BENCH_MODE`
 - ``offline``: ``Target.send`` answers every request with one 404 exchange fetched beforehand, and
   nothing is judged: what remains is generation (hypothesis, the strategy), the test's own code and
   pytest, with the same examples as a real run (the test passes either way).
-- ``zones``: as it is, with timers around Target.send, the httpx calls inside it and the judging,
-  and a gc callback timing the collections.
+- ``zones``: as it is, with timers around Target.send, the transport's send inside it (httpx and the
+  bounded reading of the answer) and the judging, and a gc callback timing the collections.
 
 With ``$CONFORMANCE_BENCH_CALLGRIND`` set, the module ``conformance_bench_cgz`` (built by ``_callgrind.py``)
 gives each zone its own C frame and switches callgrind's instrumentation on for the call phase only.
@@ -57,9 +57,8 @@ def _frame(cgz: Any, name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
 
 def _install_zones(run: Any, wrap: Callable[[str, Callable[..., Any]], Callable[..., Any]]) -> None:
     target = run.target
-    client = target.client  # created now, so that its methods can be wrapped on the instance
-    client.send = wrap("httpx", client.send)
-    client.build_request = wrap("httpx", client.build_request)
+    transport = target.transport  # created now, so that its method can be wrapped on the instance
+    transport.send = wrap("httpx", transport.send)
     target.send = wrap("send", target.send)
     target.observers[:] = [wrap("judging", observe) for observe in target.observers]
 

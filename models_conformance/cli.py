@@ -25,6 +25,7 @@ from .settings import OPTIONS, Settings, SettingsError, resolve
 __all__ = ["build_parser", "main"]
 
 PROG = "models-conformance"
+_LIMITS = ("timeout", "max-body", "max-header-bytes", "max-headers", "max-redirects")
 _SERVER = (
     "base-url",
     "api-key",
@@ -33,7 +34,6 @@ _SERVER = (
     "alias",
     "seed",
     "examples",
-    "timeout",
     "profile",
     "max-requests",
     "rate",
@@ -123,7 +123,7 @@ def _server(args: argparse.Namespace) -> int:
     from .server.run import MOCK_KEY, KeyRejected, run_server
     from .server.target import TargetUnreachable
 
-    settings = _settings(args, (*_SERVER, *_REPORTS))
+    settings = _settings(args, (*_SERVER, *_LIMITS, *_REPORTS))
     if settings.api_key is None and settings.base_url and not _loopback(settings.base_url):
         return _usage(
             "server", f"no API key for {settings.base_url}: pass --api-key KEY or set ANTHROPIC_API_KEY"
@@ -187,13 +187,14 @@ def _client(args: argparse.Namespace) -> int:
 
 def _cassettes(args: argparse.Namespace) -> int:
     from .cassettes.check import JUDGED, read
+    from .cassettes.options import file_limits
     from .cassettes.paths import cassette_files
 
     settings = _settings(args, ("contract", *_REPORTS))
     files, problems = cassette_files(args.paths)
     if problems:
         return _usage("cassettes check", "; ".join(problems))
-    transcript, summaries = read(files, settings.contract)
+    transcript, summaries = read(files, settings.contract, file_limits(args))
     for summary in summaries:
         print(summary.describe())
     transcript.context["files"] = [summary.as_dict() for summary in summaries]
@@ -225,6 +226,7 @@ def _requirements(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> _Parser:
+    from .cassettes.options import add_file_limit_options
     from .version import tool_version
 
     parser = _Parser(
@@ -242,6 +244,7 @@ def build_parser() -> _Parser:
         "every answer judged against every requirement that applies.",
     )
     _add(server, _SERVER)
+    _add(server, _LIMITS, "limits on each answer (a target that crosses one fails that request)")
     _add(server, _REPORTS, "reports and baselines")
     server.set_defaults(func=_server, parser=server)
 
@@ -274,6 +277,7 @@ def build_parser() -> _Parser:
         "paths", nargs="+", metavar="PATH", help="cassette files, or folders of *.yaml and *.yml"
     )
     _add(check, ("contract",))
+    add_file_limit_options(check)
     _add(check, _REPORTS, "reports and baselines")
     check.set_defaults(func=_cassettes, parser=check)
 

@@ -106,10 +106,11 @@ class Request:
 
 @dataclass(frozen=True)
 class Response:
-    status: int  # 0: no HTTP answer at all (see ``problem``)
+    status: int  # 0: no HTTP status line at all (see ``problem``)
     headers: tuple[tuple[str, str], ...] = ()
     body: bytes = b""
-    # Why the answer is incomplete or not an HTTP answer at all (a deadline, a size limit, a reset).
+    # Why this answer is incomplete or not an HTTP answer at all (a deadline, a limit, a reset, garbage);
+    # None for a whole HTTP answer. Its body is then at most a prefix of what arrived.
     problem: str | None = None
 
     @classmethod
@@ -128,9 +129,9 @@ class Response:
 
     @cached_property
     def json(self) -> Any:
-        """The body parsed as JSON (RFC 8259), or a :data:`NOT_JSON` instance saying why it is not."""
+        """The body parsed as JSON, or a :data:`NOT_JSON` instance saying why it is not."""
         if self.problem is not None:
-            return _NotJson(self.problem)
+            return _NotJson(self.problem)  # a part of an answer, or none: nothing in it can be judged
         if not self.body:
             return _NotJson("the body is empty")
         try:
@@ -145,12 +146,13 @@ class Response:
             # Python's parser gives up on deep nesting ("[" * 100000): garbage, not a crash of the suite.
             return _NotJson("it is nested deeper than a JSON parser follows")
         except ValueError as exc:
-            # A number of thousands of digits: Python refuses to convert it (int_max_str_digits).
-            return _NotJson(f"it holds a value no JSON parser should accept ({str(exc)[:80]})")
+            # Python refuses integers past 4300 digits (int_max_str_digits): no client reads such a number.
+            return _NotJson(f"a number in it is too long to read ({str(exc).split(':')[0]})")
 
     def body_excerpt(self, limit: int = 200) -> str:
-        text = self.body[:limit].decode("utf-8", "replace")
-        return redact(text + ("…" if len(self.body) > limit else ""))
+        # Redacted before it is cut: a credential across the cut must not show in part either.
+        text = redact(self.body[: limit + 1024].decode("utf-8", "replace"))
+        return text[:limit] + ("…" if len(text) > limit else "")
 
     def describe(self) -> str:
         """``HTTP 404`` or, with no HTTP answer, what happened instead."""

@@ -129,14 +129,13 @@ def conformance_target(conformance_settings: Settings, conformance_reference_ser
     from .reference.app import MOCK_KEY
     from .secret import Secret
     from .server.target import Target
-    from .transport import Limits
 
     settings = conformance_settings
     target = Target(
         settings.base_url or conformance_reference_server,
         settings.api_key or Secret(MOCK_KEY),
         settings.contract,
-        limits=Limits(timeout_s=settings.timeout),
+        limits=settings.limits,
     )
     try:
         yield target

@@ -18,7 +18,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .contract import CONTRACTS, DEFAULT_CONTRACT
+from .limits import MAX_HEADER_BYTES_CEILING, Limits
 from .secret import Secret
+from .sizes import GIB, KIB, parse_size, show_size
 
 __all__ = ["OPTIONS", "PROFILES", "Option", "Settings", "SettingsError", "resolve"]
 
@@ -32,7 +34,8 @@ class Option:
     name: str  # the flag is --<name>, the pytest option --conformance-<name>, the ini key conformance_<name>
     help: str
     env: str | None = None
-    kind: str = "text"  # text, int, float, url, path (a file the run writes), multiple, secret, choice
+    # text, int, float, size (bytes: 4MiB), url, path (a file the run writes), multiple, secret, choice
+    kind: str = "text"
     choices: tuple[str, ...] = ()
     metavar: str | None = None
     low: float = 0
@@ -110,6 +113,42 @@ OPTIONS: dict[str, Option] = {
             metavar="S",
             low=0.1,
             high=600,
+        ),
+        Option(
+            "max-body",
+            f"largest answer body read, decoded, e.g. 4MiB (default {show_size(Limits.max_body_bytes)})",
+            "CONFORMANCE_MAX_BODY",
+            "size",
+            metavar="SIZE",
+            low=KIB,
+            high=GIB,
+        ),
+        Option(
+            "max-header-bytes",
+            f"largest status line and headers of an answer (default {show_size(Limits.max_header_bytes)})",
+            None,
+            "size",
+            metavar="SIZE",
+            low=KIB,
+            high=MAX_HEADER_BYTES_CEILING,
+        ),
+        Option(
+            "max-headers",
+            f"most headers an answer may carry (default {Limits.max_headers})",
+            None,
+            "int",
+            metavar="N",
+            low=1,
+            high=10_000,
+        ),
+        Option(
+            "max-redirects",
+            f"same-origin redirects followed per request (default {Limits.max_redirects})",
+            None,
+            "int",
+            metavar="N",
+            low=0,
+            high=100,
         ),
         Option(
             "profile",
@@ -207,6 +246,10 @@ class Settings:
     examples: int = 100
     timeout: float = 10.0
     profile: str = "default"
+    max_body: int = Limits.max_body_bytes
+    max_header_bytes: int = Limits.max_header_bytes
+    max_headers: int = Limits.max_headers
+    max_redirects: int = Limits.max_redirects
     max_requests: int | None = None
     rate: float | None = None
     max_throttle_wait: float = 60.0
@@ -218,6 +261,13 @@ class Settings:
     write_baseline: str | None = None
     record: str | None = None
     sources: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def limits(self) -> Limits:
+        """What one answer of the target may take."""
+        return Limits(
+            self.timeout, self.max_body, self.max_header_bytes, self.max_headers, self.max_redirects
+        )
 
     @property
     def lean(self) -> bool:
@@ -236,6 +286,17 @@ def _number(option: Option, raw: Any, flag: str) -> int | float:
     try:
         value = kind(raw)
     except (TypeError, ValueError):
+        raise SettingsError(f"{flag} must be {allowed}; got {raw!r}") from None
+    if not option.low <= value <= option.high:
+        raise SettingsError(f"{flag} must be {allowed}; got {raw!r}")
+    return value
+
+
+def _size(option: Option, raw: Any, flag: str) -> int:
+    allowed = f"a size from {show_size(int(option.low))} to {show_size(int(option.high))}, such as 4MiB"
+    try:
+        value = raw if isinstance(raw, int) else parse_size(str(raw))
+    except ValueError:
         raise SettingsError(f"{flag} must be {allowed}; got {raw!r}") from None
     if not option.low <= value <= option.high:
         raise SettingsError(f"{flag} must be {allowed}; got {raw!r}")
@@ -317,6 +378,8 @@ def resolve(
         where = flag(option)
         if option.kind in ("int", "float"):
             value = _number(option, value, where)
+        elif option.kind == "size":
+            value = _size(option, value, where)
         elif option.kind == "choice" and value not in option.choices:
             raise SettingsError(f"{where} must be one of {', '.join(option.choices)}; got {value!r}")
         elif option.kind == "url":

@@ -69,7 +69,9 @@ def test_a_broken_server_is_caught_under_the_requirement_it_breaks(
 
 
 @pytest.mark.parametrize("served", CONFORMANT, ids=[v.id for v in CONFORMANT], indirect=True)
-def test_an_unusual_but_valid_server_passes(served: str, request: pytest.FixtureRequest, tmp_path: Path) -> None:
+def test_an_unusual_but_valid_server_passes(
+    served: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
     variant: Fault = request.node.callspec.params["served"]
     code, report, output = run_cli(*_args(variant, served, "default"), tmp_path=tmp_path)
     assert code == 0 and not failed_ids(report), output
@@ -97,9 +99,12 @@ def test_one_fault_is_one_finding_per_shape_with_its_count(tmp_path: Path) -> No
     # list pages, each with how often it was seen and in which probes.
     fault = next(f for f in FAULTS if f.breaks == "SRV-200-TYPE")
     with ReferenceServer(app=fault.wrap(create_app(api_keys=[MOCK_KEY]))) as server:
-        code, report, output = run_cli(*_args(fault, server.url, "default"), tmp_path=tmp_path)
+        _code, report, output = run_cli(*_args(fault, server.url, "default"), tmp_path=tmp_path)
     findings = next(r for r in report["results"] if r["id"] == "SRV-200-TYPE")["findings"]
-    assert sorted(f["shape"] for f in findings) == ["GET of a model answered 200", "GET of the list answered 200"]
+    assert sorted(f["shape"] for f in findings) == [
+        "GET of a model answered 200",
+        "GET of the list answered 200",
+    ]
     assert all(f["count"] > 1 and f["seen_in"] for f in findings), json.dumps(findings, indent=1)
     assert output.count("SRV-200-TYPE (MUST) violated") == 2, output  # one per shape
 
@@ -107,7 +112,7 @@ def test_one_fault_is_one_finding_per_shape_with_its_count(tmp_path: Path) -> No
 def test_an_intermittent_5xx_is_headlined_as_the_fault(tmp_path: Path) -> None:
     fault = next(f for f in MISSED_BEFORE if f.id == "SRV-NO-5XX-intermittent")
     with ReferenceServer(app=fault.wrap(create_app(api_keys=[MOCK_KEY]))) as server:
-        code, report, output = run_cli(*_args(fault, server.url, "default"), tmp_path=tmp_path)
+        _code, report, output = run_cli(*_args(fault, server.url, "default"), tmp_path=tmp_path)
     result = next(r for r in report["results"] if r["id"] == "SRV-NO-5XX")
     assert result["message"].startswith("the request got HTTP 500"), result
     assert "unreliable" not in output.lower() and "flaky" not in output.lower(), output

@@ -94,7 +94,7 @@ def test_valid_rfc3339_shapes_pass_leap_seconds_included(created_at: str) -> Non
         (b"<html>oops</html>", "Expecting value"),
         (b'{"id": "m", "created_at": "2026-02-04T00:00:00Z", "type": "model", "display_name": NaN}', "NaN"),
         (b"[" * 100_000, "nested deeper"),
-        (b'{"max_tokens": ' + b"9" * 10_000 + b"}", "no JSON parser should accept"),
+        (b'{"max_tokens": ' + b"9" * 10_000 + b"}", "a number in it is too long to read"),
     ],
 )
 def test_a_200_that_is_not_json_is_a_schema_failure_that_says_why(raw: bytes, says: str) -> None:

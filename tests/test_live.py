@@ -9,11 +9,10 @@ from typing import Any
 
 import pytest
 
-from models_conformance.exchange import Response
+from models_conformance.exchange import Probe, Response
+from models_conformance.reference.app import MOCK_KEY as REFERENCE_KEY
 from models_conformance.reference.app import create_app
 from models_conformance.reference.server import ReferenceServer
-from models_conformance.exchange import Probe
-from models_conformance.reference.app import MOCK_KEY as REFERENCE_KEY
 from models_conformance.secret import Secret
 from models_conformance.server.target import Target, retry_delay
 

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from models_conformance import registry
+from models_conformance.reference.app import MOCK_KEY as REFERENCE_KEY
 from models_conformance.reference.app import create_app
 from models_conformance.reference.server import ReferenceServer
-from models_conformance.reference.app import MOCK_KEY as REFERENCE_KEY
 
 from .test_broken_servers import PROFILE_ARGS, run_cli
 

@@ -45,8 +45,12 @@ def _server(*args: str, env: dict[str, str], tmp_path: Path) -> tuple[int, dict[
     report = tmp_path / "report.json"
     result = subprocess.run(
         [sys.executable, "-m", "models_conformance", "server", "--report-json", str(report), *args],
-        capture_output=True, text=True, timeout=120, cwd=ROOT, env=env,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+        env=env,
+    )
     data = json.loads(report.read_text()) if report.exists() else {}
     return result.returncode, data, result.stdout + result.stderr
 
@@ -64,8 +68,11 @@ def test_with_a_key_exported_the_mock_accepts_it_too(tmp_path: Path) -> None:
     env = _env(ANTHROPIC_API_KEY="sk-ant-api03-newcomer-own-key-0000000000")
     process = subprocess.Popen(
         [sys.executable, "-m", "models_conformance", "mock", "--port", "0"],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env,
-    )  # fmt: skip
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env,
+    )
     try:
         assert process.stdout is not None
         url = process.stdout.readline().strip().removeprefix("listening on ")

@@ -21,9 +21,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from models_conformance.reference.app import create_app
+from models_conformance.reference.betas import SDK_2_14_BETAS
 from models_conformance.reference.catalog import Catalog, CatalogError, default_catalog, load_catalog
 from models_conformance.reference.server import ReferenceServer, spawn
-from models_conformance.reference.betas import SDK_2_14_BETAS
 from models_conformance.schemas import error_validator, known_betas, list_validator, model_validator
 
 V1 = "2023-06-01"

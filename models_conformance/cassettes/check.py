@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import registry
+from ..limits import FileLimits
 from ..transcript import Transcript
 from .formats import Cassette, CassetteError, load
 
@@ -42,15 +43,19 @@ class FileSummary:
         return text + "".join(f"\n  problem: {problem}" for problem in self.problems)
 
 
-def _text(path: Path) -> str:
-    """What an unreadable file still shows as text, for the secret scan."""
+def _text(path: Path, limit: int) -> str:
+    """What an unreadable file still shows as text, for the secret scan: at most ``limit`` bytes of it
+    (a file refused for its size is scanned as far as a readable one would be)."""
     try:
-        return path.read_bytes().decode("utf-8", "replace")
+        with path.open("rb") as file:
+            return file.read(limit).decode("utf-8", "replace")
     except OSError:
         return ""
 
 
-def read(paths: Iterable[Path], contract: str) -> tuple[Transcript, list[FileSummary]]:
+def read(
+    paths: Iterable[Path], contract: str, limits: FileLimits | None = None
+) -> tuple[Transcript, list[FileSummary]]:
     """The transcript of every file in ``paths`` (files, not folders), and what each file held."""
     from ..judge.facts import model_path
 
@@ -59,10 +64,11 @@ def read(paths: Iterable[Path], contract: str) -> tuple[Transcript, list[FileSum
     for path in paths:
         summary = FileSummary(str(path))
         try:
-            cassette = load(path, contract)
+            cassette = load(path, contract, limits)
         except CassetteError as exc:
             summary.problems.append(str(exc))
-            transcript.files.append(Cassette(str(path), "unreadable", (), (str(exc),), _text(path)))
+            text = _text(path, (limits or FileLimits()).max_file_bytes)
+            transcript.files.append(Cassette(str(path), "unreadable", (), (str(exc),), text))
             summaries.append(summary)
             continue
         transcript.files.append(cassette)

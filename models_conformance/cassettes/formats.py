@@ -9,16 +9,16 @@ Two layouts are read:
   ``{encoding, string}`` or ``{base64_string}``, headers as lists or scalars, and a status that is a
   mapping or a bare number. R vcr often leaves out the request's headers and body.
 
-A compressed body (gzip, deflate, brotli or zstd: :mod:`.codings`) is decompressed wherever it was
+A compressed body (gzip, deflate, brotli or zstd: :mod:`..codings`) is decompressed wherever it was
 recorded compressed; a recorder that stored it already decoded but kept ``content-encoding`` is
-handled too.
+handled too. What a file may hold is bounded (:class:`~.documents.FileLimits`): a file past a limit
+is refused with the reason, a body past it is a problem of its interaction.
 """
 
 from __future__ import annotations
 
 import base64
 import dataclasses
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -26,14 +26,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import yaml
-
+from ..codings import GZIP_MAGIC, CodingError, TooLarge, decode
 from ..exchange import Exchange, Probe, Request, Response
+from ..limits import FileLimits
 from ..schemas import CONTRACTS, DEFAULT_CONTRACT
 from ..times import parse_time
-from .codings import GZIP_MAGIC, CodingError, decode
+from .documents import DocumentError, parse, read_file
 
-__all__ = ["MODELS_PATH", "Cassette", "CassetteError", "Interaction", "load"]
+__all__ = ["MODELS_PATH", "Cassette", "CassetteError", "FileLimits", "Interaction", "load"]
 
 # `/v1/models` (a list) or `/v1/models/<segment>` (a retrieve; <segment> is the raw id as sent), after any
 # base path a gateway puts in front.
@@ -68,68 +68,39 @@ class Cassette:
     text: str
 
 
-class _Loader(yaml.SafeLoader):
-    """A safe loader that reads tags it does not know (e.g. Ruby's ``!ruby/...``) as plain data."""
-
-
-def _untagged(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
-    if isinstance(node, yaml.MappingNode):
-        return loader.construct_mapping(node, deep=True)
-    if isinstance(node, yaml.SequenceNode):
-        return loader.construct_sequence(node, deep=True)
-    return loader.construct_scalar(node)  # type: ignore[arg-type]
-
-
-def _binary(loader: yaml.SafeLoader, node: yaml.Node) -> bytes:
-    return loader.construct_yaml_binary(node)  # type: ignore[arg-type]
-
-
-# Ruby's YAML writes a body that is not UTF-8 (a compressed one) as `!binary` base64.
-_Loader.add_constructor("!binary", _binary)
-_Loader.add_multi_constructor("!", _untagged)
-_Loader.add_multi_constructor("tag:", _untagged)
-
-
-def load(path: str | Path, default_contract: str = DEFAULT_CONTRACT) -> Cassette:
-    """The cassette at ``path``; :class:`CassetteError` when it cannot be read as one."""
+def load(
+    path: str | Path, default_contract: str = DEFAULT_CONTRACT, limits: FileLimits | None = None
+) -> Cassette:
+    """The cassette at ``path``; :class:`CassetteError` when it cannot be read as one within ``limits``."""
+    limits = limits or FileLimits()
     name = str(path)
     try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        raise CassetteError(f"cannot read the file: {exc.strerror or exc}") from None
-    try:
+        raw = read_file(Path(path), limits)
         text = raw.decode("utf-8")
+        if not text.strip():
+            raise CassetteError("the file is empty")
+        document = parse(raw, text, as_json=name.endswith(".json"), limits=limits)
+    except DocumentError as exc:
+        raise CassetteError(str(exc)) from None
     except UnicodeDecodeError as exc:
         raise CassetteError(f"not a text file (byte {exc.start} is not UTF-8)") from None
-    if not text.strip():
-        raise CassetteError("the file is empty")
-    document = _parse(text, name)
+    del raw
     fmt, entries = _layout(document)
     if not entries:
         raise CassetteError(f"the cassette holds no interactions ({fmt} layout, empty list)")
+    if len(entries) > limits.max_interactions:
+        raise CassetteError(
+            f"the file holds {len(entries):,} interactions, over the {limits.max_interactions:,} limit "
+            "(--max-interactions)"
+        )
     interactions: list[Interaction] = []
     problems: list[str] = []
     for index, entry in enumerate(entries):
         try:
-            interactions.append(_interaction(str(path), index, entry, default_contract))
+            interactions.append(_interaction(name, index, entry, default_contract, limits.max_body_bytes))
         except CassetteError as exc:
             problems.append(f"interaction {index}: {exc}")
     return Cassette(name, fmt, tuple(interactions), tuple(problems), text)
-
-
-def _parse(text: str, name: str) -> Any:
-    if name.endswith(".json"):
-        try:
-            return json.loads(text)
-        except ValueError:
-            pass  # vcrpy's JSON serializer writes JSON, but a YAML file may be named .json too
-    try:
-        return yaml.load(text, Loader=_Loader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1} column {mark.column + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or type(exc).__name__
-        raise CassetteError(f"not YAML: {problem}{where}") from None
 
 
 def _layout(document: Any) -> tuple[str, list[Any]]:
@@ -156,7 +127,7 @@ def _layout(document: Any) -> tuple[str, list[Any]]:
     raise CassetteError(f"unknown format: the YAML document is a {shown}, not a mapping of interactions")
 
 
-def _interaction(path: str, index: int, entry: Any, default_contract: str) -> Interaction:
+def _interaction(path: str, index: int, entry: Any, default_contract: str, max_body: int) -> Interaction:
     if not isinstance(entry, Mapping):
         raise CassetteError("not a mapping with `request` and `response`")
     request = entry.get("request")
@@ -178,7 +149,7 @@ def _interaction(path: str, index: int, entry: Any, default_contract: str) -> In
     response_headers = _headers(response.get("headers"))
     # Old vcrpy httpx cassettes keep the body under `content`.
     response_body = _body(response["content"] if "content" in response else response.get("body")) or b""
-    response_headers, response_body = _decoded(response_headers, response_body)
+    response_headers, response_body = _decoded(response_headers, response_body, max_body)
     version = exchange_request.header("anthropic-version")
     contract = version if version in CONTRACTS else default_contract
     unrecorded = frozenset(
@@ -280,9 +251,15 @@ def _body(body: Any) -> bytes | None:
     return text.encode("utf-8")
 
 
-def _decoded(headers: list[tuple[str, str]], body: bytes) -> tuple[list[tuple[str, str]], bytes]:
+def _decoded(
+    headers: list[tuple[str, str]], body: bytes, max_body: int
+) -> tuple[list[tuple[str, str]], bytes]:
     """The plain body; `content-encoding` dropped once it is."""
     try:
-        return decode(headers, body)
+        return decode(headers, body, max_body)
     except CodingError as exc:
         raise CassetteError(f"the response body is recorded compressed but cannot be read: {exc}") from None
+    except TooLarge as exc:
+        raise CassetteError(
+            f"the response body is recorded compressed and {exc} (a decompression bomb?)"
+        ) from None

@@ -33,11 +33,12 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import yaml
 
+from ..codings import CodingError, TooLarge, decode
 from ..exchange import Exchange
+from ..limits import FileLimits
 from ..secret import REDACTED, redact
 from ..transcript import Transcript
 from .accounts import ACCOUNT_HEADER, ACCOUNT_MEMBER, WORKSPACE_ID
-from .codings import CodingError, decode
 from .scan import CREDENTIAL_HEADERS, KEY_PATTERNS, is_placeholder
 
 __all__ = [
@@ -166,8 +167,8 @@ def _decode(response: dict[str, Any]) -> None:
         return
     pairs = [(name, str(value)) for name, values in response.get("headers", {}).items() for value in values]
     try:
-        plain_pairs, plain = decode(pairs, raw)
-    except CodingError:
+        plain_pairs, plain = decode(pairs, raw, FileLimits.max_body_bytes)
+    except (CodingError, TooLarge):
         return  # kept as sent: after recording, a cassette that cannot be read in full is rejected
     if plain is raw and len(plain_pairs) == len(pairs):
         return

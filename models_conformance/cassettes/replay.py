@@ -22,7 +22,7 @@ from urllib.parse import unquote, urlsplit
 from ..findings import Finding
 from ..judge.cross import judge_across
 from ..reference.app import serve_lifespan
-from .formats import Cassette, CassetteError, Interaction, load
+from .formats import Cassette, CassetteError, FileLimits, Interaction, load
 from .paths import cassette_files
 
 __all__ = ["ReplayApp", "ReplayError", "create_replay_app"]
@@ -46,13 +46,13 @@ def _normal(path: str) -> str:
     return _ESCAPE.sub(lambda match: match.group(0).upper(), path)
 
 
-def create_replay_app(paths: Iterable[str | Path]) -> ReplayApp:
+def create_replay_app(paths: Iterable[str | Path], limits: FileLimits | None = None) -> ReplayApp:
     """An ASGI app serving every interaction recorded in ``paths`` (files, or folders of *.yaml/*.yml)."""
     files, problems = cassette_files([str(path) for path in paths])
     cassettes: list[Cassette] = []
     for file in files:
         try:
-            cassette = load(file)
+            cassette = load(file, limits=limits)
         except CassetteError as exc:
             problems.append(f"{file}: {exc}")
             continue

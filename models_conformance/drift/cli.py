@@ -11,6 +11,7 @@ import argparse
 import json
 import sys
 
+from ..cassettes.options import add_file_limit_options, file_limits
 from ..exits import EXIT_USAGE
 from ..schemas import CONTRACTS, DEFAULT_CONTRACT
 from . import render
@@ -48,6 +49,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="exit 1 when anything the contract does not describe is seen",
     )
+    add_file_limit_options(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -58,7 +60,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"{PROG}: give cassette files, JSON reports, or folders holding them", file=sys.stderr)
         return EXIT_USAGE
     drift = Drift(args.contract)
-    sources = [read(path, drift, args.contract, named=named) for path, named in files]
+    limits = file_limits(args)
+    sources = [read(path, drift, args.contract, limits, named=named) for path, named in files]
     for source in sources:
         if source.format is None or source.problems:
             print(f"{PROG}: {source.describe()}", file=sys.stderr)

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
-import json
 from dataclasses import asdict, dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from ..cassettes.formats import CassetteError, load
+from ..cassettes.documents import DocumentError, parse, read_file
+from ..cassettes.formats import CassetteError, FileLimits, load
 from ..cassettes.paths import expand_paths
 from .collect import Drift, DriftFormatError
 from .observe import iso_instant
@@ -58,15 +58,18 @@ def expand(paths: list[str]) -> tuple[list[tuple[Path, bool]], list[str]]:
     return expand_paths(paths, SUFFIXES)
 
 
-def read(path: Path, drift: Drift, default_contract: str, *, named: bool = True) -> Source:
+def read(
+    path: Path, drift: Drift, default_contract: str, limits: FileLimits | None = None, *, named: bool = True
+) -> Source:
     """Add what the file at ``path`` shows to ``drift``; the Source says what it was.
 
     A JSON file found in a folder (not ``named``) that is neither a cassette nor a report, such as
     the ``conformance-run.json`` a recording run writes beside its cassettes, is ignored.
     """
     source = Source(str(path))
+    limits = limits or FileLimits()
     if path.suffix == ".json":
-        document = _json(path)
+        document = _json(path, limits)
         if isinstance(document, dict) and ("drift" in document or "results" in document):
             return _report(document, source, drift)
         if isinstance(document, dict) and "items" in document and "exchanges" in document:
@@ -76,7 +79,7 @@ def read(path: Path, drift: Drift, default_contract: str, *, named: bool = True)
             source.format = "ignored"
             return source
     try:
-        cassette = load(path, default_contract)
+        cassette = load(path, default_contract, limits)
     except CassetteError as exc:
         source.problems.append(f"neither a cassette nor a JSON report of this suite: {exc}")
         return source
@@ -90,10 +93,11 @@ def read(path: Path, drift: Drift, default_contract: str, *, named: bool = True)
     return source
 
 
-def _json(path: Path) -> Any:
+def _json(path: Path, limits: FileLimits) -> Any:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
+        raw = read_file(path, limits)
+        return parse(raw, raw.decode("utf-8"), as_json=True, limits=limits)
+    except (DocumentError, UnicodeDecodeError):
         return None  # read as a cassette next, which says precisely what is wrong with it
 
 

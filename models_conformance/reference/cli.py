@@ -53,6 +53,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="serve the responses recorded in these cassettes (files or folders; vcrpy, Ruby VCR, R vcr), "
         "matched on method and path, instead of the catalog",
     )
+    from ..cassettes.options import add_file_limit_options
+
+    add_file_limit_options(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -71,10 +74,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"{PROG}: warning: listening on {host}, which is not a loopback address", file=sys.stderr)
     app: ASGIApp
     if args.replay:
+        from ..cassettes.options import file_limits
         from ..cassettes.replay import ReplayError, create_replay_app
 
         try:
-            replay = create_replay_app(args.replay)
+            replay = create_replay_app(args.replay, file_limits(args))
         except ReplayError as error:
             return _fail(str(error))
         for line in replay.contradictions:  # served all the same: the user may want exactly that

@@ -20,7 +20,6 @@ from ..reference.app import MOCK_KEY
 from ..secret import Secret
 from ..settings import Settings
 from ..transcript import Transcript
-from ..transport import Limits
 from .alive import TargetGone, check_alive
 from .generated import send_generated
 from .plan import LIST_TARGET, Planned, alias_guesses, fixed_probes
@@ -60,7 +59,7 @@ def _target(settings: Settings) -> Iterator[tuple[Target, bool]]:
             base_url,
             settings.api_key or Secret(MOCK_KEY),
             settings.contract,
-            limits=Limits(timeout_s=settings.timeout),
+            limits=settings.limits,
             max_requests=settings.max_requests,
             rate=settings.rate,
             max_throttle_wait=settings.max_throttle_wait,
@@ -157,8 +156,6 @@ def _choose_credential_form(target: Target) -> tuple[Exchange, CredentialForm]:
     for form in (preferred, other):
         target.auth_form = form
         exchange = target.get(LIST_TARGET, Probe(key="valid", shape="model list"))
-        if exchange.response.status == 0:
-            raise TargetUnreachable(f"{target.base_url}: {exchange.response.problem}")
         if exchange.response.status != 401:
             return exchange, form
     raise KeyRejected(

@@ -17,8 +17,9 @@ from urllib.parse import urlsplit
 from ..contract import CREDENTIAL_FORM, CredentialForm, auth_headers, encode_segment
 from ..exchange import SUITE_USER_AGENT, Exchange, Probe, Request, Response
 from ..intermediary import TRANSIENT_STATUSES, intermediary
+from ..limits import Limits
 from ..secret import Secret
-from ..transport import Limits, Transport, Unreachable
+from ..transport import Transport, Unreachable
 
 __all__ = [
     "PROBE_KEY",
