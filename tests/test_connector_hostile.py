@@ -13,12 +13,14 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from models_conformance.client.connector import LIMIT_VARIABLES, Connector, ConnectorLimits, ConnectorMissing
+from models_conformance.client.protocol import Call, HarnessError
 from models_conformance.client.run import API_KEY
 
 from ._cli import ROOT
@@ -298,3 +300,56 @@ def test_a_suite_interrupted_while_a_connector_hangs_leaves_no_process_of_it(
     assert run.wall_s < 60
     assert left_running(tmp_path) == []
     assert (tmp_path / "pids").read_text().split()
+
+
+def test_every_bound_is_set_by_a_variable_that_the_readme_lists_with_its_default() -> None:
+    assert set(LIMIT_VARIABLES) == {limit.name for limit in fields(ConnectorLimits)}
+    readme = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+    for name, variable in LIMIT_VARIABLES.items():
+        [row] = [line for line in readme if line.startswith(f"| `{variable}` | ")]
+        default = float(getattr(ConnectorLimits(), name))
+        assert row.split(" | ")[1].startswith(f"{default:.0f}" if default.is_integer() else f"{default}"), row
+
+
+def test_the_bounds_come_from_the_environment() -> None:
+    limits = ConnectorLimits.from_environment(
+        {
+            "CONFORMANCE_CONNECTOR_MAX_LINE": "100",
+            "CONFORMANCE_CONNECTOR_GRACE": "0.5",
+            "CONFORMANCE_CONNECTOR_MAX_FAILURES": " ",
+        }
+    )
+    assert limits == ConnectorLimits(max_line_bytes=100, grace_s=0.5)
+    with pytest.raises(
+        ConnectorMissing, match="CONFORMANCE_CONNECTOR_MAX_FAILURES must be a positive whole number"
+    ):
+        ConnectorLimits.from_environment({"CONFORMANCE_CONNECTOR_MAX_FAILURES": "1.5"})
+
+
+# Answers each retrieve with what the test names (argv[1]): the key cut short by a quote, or JSON-escaped.
+ECHO_KEY = """
+import json, sys
+for line in sys.stdin:
+    request = json.loads(line)
+    if request["op"] == "hello":
+        print(json.dumps({"ok": True, "name": "echo", "version": "1"}), flush=True)
+    elif sys.argv[1] == "cut":
+        print(json.dumps({"ok": True, "modle": "x" * 170 + request["api_key"]}), flush=True)
+    else:
+        print("key: " + json.dumps(request["api_key"]), flush=True)
+"""
+
+
+@pytest.mark.parametrize("how", ["cut", "escaped"])
+def test_no_part_of_the_key_is_quoted_however_the_connector_writes_it(how: str) -> None:
+    key = 'sk-ant-api03-"quoted"-é-' + "k" * 40
+    connector = Connector([sys.executable, "-c", ECHO_KEY, how], limits=ConnectorLimits(hello_timeout_s=10))
+    connector.start()
+    try:
+        with pytest.raises(HarnessError) as raised:
+            connector.answer(Call("http://127.0.0.1:9/c1", key, "claude-opus-4-6"))
+    finally:
+        connector.close()
+    message = str(raised.value)
+    assert "[REDACTED]" in message or "modle" in message, message
+    assert "sk-ant" not in message and "kkkkkk" not in message, message

@@ -157,7 +157,7 @@ class Connector:
         try:
             if self._process is None:
                 self._restart()
-            answer = parse_answer(self._ask(call.message(), call_deadline(call, self.limits.grace_s)))
+            answer = self._parse(self._ask(call.message(), call_deadline(call, self.limits.grace_s)))
         except (_Broke, HarnessError) as exc:
             self._failures += 1
             self._last_failure = self._redact(str(exc))
@@ -229,7 +229,7 @@ class Connector:
             unasked = process.unasked()
             if unasked is not None:
                 raise self._broke(
-                    f"the connector printed output no request asked for: {_quote(unasked)} "
+                    f"the connector printed output no request asked for: {self._quote(unasked)} "
                     "(one answer line per request; anything else goes to stderr)"
                 )
             process.write_line(json.dumps(message, ensure_ascii=False).encode("utf-8"), timeout)
@@ -243,13 +243,13 @@ class Connector:
         except LineTooLong as exc:
             raise self._broke(
                 f"the connector printed a line longer than {self.limits.max_line_bytes} bytes "
-                f"({LIMIT_VARIABLES['max_line_bytes']}), starting {_quote(exc.start, 40)}"
+                f"({LIMIT_VARIABLES['max_line_bytes']}), starting {self._quote(exc.start, 40)}"
             ) from None
         try:
             return json.loads(line)
         except ValueError:
             raise self._broke(
-                f"the connector printed a line that is not JSON (logs go to stderr): {_quote(line)}"
+                f"the connector printed a line that is not JSON (logs go to stderr): {self._quote(line)}"
             ) from None
 
     def _broke(self, text: str, after_s: float | None = None) -> _Broke:
@@ -258,17 +258,37 @@ class Connector:
         lines: list[str] = []
         if process is not None:
             process.end()
-            lines = [line.strip()[:_QUOTED] for line in process.stderr_lines(_STDERR_LINES)]
+            lines = [self._redact(line).strip()[:_QUOTED] for line in process.stderr_lines(_STDERR_LINES)]
         log = f"; its stderr: {' | '.join(lines)}" if any(lines) else ""
-        return _Broke(self._redact(text), self._redact(log), after_s)
+        return _Broke(self._redact(text), log, after_s)
+
+    def _parse(self, data: Any) -> Answer:
+        try:
+            return parse_answer(data)
+        except HarnessError as exc:
+            # Worded again from the answer without the key: a quote cut short could hold part of it.
+            try:
+                parse_answer(self._scrubbed(data))
+            except HarnessError as scrubbed:
+                raise scrubbed from None
+            raise HarnessError(self._redact(str(exc))) from None
+
+    def _scrubbed(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return self._redact(value)
+        if isinstance(value, list):
+            return [self._scrubbed(item) for item in value]
+        if isinstance(value, dict):
+            return {self._redact(key): self._scrubbed(item) for key, item in value.items()}
+        return value
 
     def _redact(self, text: str) -> str:
+        """``text`` without the calls' keys, as they are or as JSON writes them."""
         for secret in self._secrets:
-            for form in {secret, json.dumps(secret, ensure_ascii=True)[1:-1]}:
-                if form:
-                    text = text.replace(form, REDACTED)
+            for form in {secret, json.dumps(secret)[1:-1], json.dumps(secret, ensure_ascii=False)[1:-1]}:
+                text = text.replace(form, REDACTED) if form else text
         return text
 
-
-def _quote(data: bytes, limit: int = 120) -> str:
-    return repr(data.strip()[:limit].decode("utf-8", "replace"))
+    def _quote(self, data: bytes, limit: int = 120) -> str:
+        """A line it printed, for a message: the keys out before it is cut short."""
+        return repr(self._redact(data.decode("utf-8", "replace")).strip()[:limit])
