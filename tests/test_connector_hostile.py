@@ -302,11 +302,11 @@ def test_a_suite_interrupted_while_a_connector_hangs_leaves_no_process_of_it(
     assert (tmp_path / "pids").read_text().split()
 
 
-def test_every_bound_is_set_by_a_variable_that_the_readme_lists_with_its_default() -> None:
+def test_every_bound_is_set_by_a_variable_that_the_docs_list_with_its_default() -> None:
     assert set(LIMIT_VARIABLES) == {limit.name for limit in fields(ConnectorLimits)}
-    readme = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+    docs = (ROOT / "docs" / "clients.md").read_text(encoding="utf-8").splitlines()
     for name, variable in LIMIT_VARIABLES.items():
-        [row] = [line for line in readme if line.startswith(f"| `{variable}` | ")]
+        [row] = [line for line in docs if line.startswith(f"| `{variable}` | ")]
         default = float(getattr(ConnectorLimits(), name))
         assert row.split(" | ")[1].startswith(f"{default:.0f}" if default.is_integer() else f"{default}"), row
 
