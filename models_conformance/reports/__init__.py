@@ -1,7 +1,7 @@
 """Human-readable renderings of the JSON report: a self-contained HTML page and a Markdown summary.
 
-Both take the report dict exactly as ``Results.report()`` returns it (or as the ``--report-json`` file
-holds it), for server, client and cassette runs alike::
+Both take the report dict exactly as ``Verdicts.report()`` returns it (or as the ``--report-json``
+file holds it), for server, client and cassette runs alike::
 
     from models_conformance.reports import render_html, render_markdown
 

@@ -40,7 +40,7 @@ def render_junit(report: dict[str, Any]) -> str:
         outcome, message = view.outcome_of(result), view.text(result.get("message"))
         if outcome == "failed":
             failure = ET.SubElement(case, "failure", message=message, type=level)
-            failure.text = "\n\n".join(_finding(f, count) for f, count in view.distinct_findings(result))
+            failure.text = "\n\n".join(_finding(group) for group in view.groups(result))
         elif outcome == "skipped":
             ET.SubElement(case, "skipped", message=message)
         elif outcome != "passed":
@@ -49,11 +49,11 @@ def render_junit(report: dict[str, Any]) -> str:
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(suite, encoding="unicode") + "\n"
 
 
-def _finding(finding: dict[str, Any], count: int) -> str:
-    lines = [view.text(finding.get("message"))]
-    lines += [f"{label}: {value}" for label, value in view.detail_rows(finding)]
-    if finding.get("reproduction"):
-        lines.append(f"reproduce: {view.text(finding['reproduction'])}")
-    if count > 1:
-        lines.append(f"seen {count} times")
+def _finding(group: dict[str, Any]) -> str:
+    lines = [view.text(group.get("message"))]
+    if view.seen_line(group):
+        lines.append(view.seen_line(group))
+    lines += [f"{label}: {value}" for label, value in view.detail_rows(group)]
+    if group.get("reproduction"):
+        lines.append(f"reproduce: {view.text(group['reproduction'])}")
     return "\n".join(lines)
