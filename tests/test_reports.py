@@ -17,7 +17,7 @@ from models_conformance import secret
 from models_conformance.baseline import Baseline, BaselineEntry
 from models_conformance.judge import Judgement
 from models_conformance.outputs import write
-from models_conformance.reports import render_html, render_markdown
+from models_conformance.reports import render_html, render_junit, render_markdown
 from models_conformance.reports.__main__ import main
 from models_conformance.settings import Settings
 from models_conformance.verdicts import Verdicts
@@ -194,11 +194,12 @@ def test_a_credential_the_process_knows_is_redacted(monkeypatch: pytest.MonkeyPa
     report = server_report()
     result_of(report, "SRV-404")["message"] = "the body echoed sk-ant-api03-secret"
     result_of(report, "SRV-200-TYPE")["findings"][0]["received"] = '"sk-ant-admin01-other"'
-    html, markdown = render_html(report), render_markdown(report)
-    assert "sk-ant-api03-secret" not in html + markdown
-    assert "sk-ant-admin01-other" not in html + markdown
+    html, markdown, junit = render_html(report), render_markdown(report), render_junit(report)
+    assert "sk-ant-api03-secret" not in html + markdown + junit
+    assert "sk-ant-admin01-other" not in html + markdown + junit
     assert "the body echoed [REDACTED]" in html
     assert "the body echoed \\[REDACTED\\]" in markdown
+    assert 'received: "[REDACTED]"' in junit
 
 
 @pytest.mark.parametrize(
@@ -241,6 +242,7 @@ def test_the_seed_command_repeats_the_options_the_report_records(
 def test_incomplete_reports_still_render(report: dict[str, Any]) -> None:
     assert "<table" in render_html(report)
     assert render_markdown(report).startswith("## ")
+    assert "<testsuite" in render_junit(report)
 
 
 def test_a_client_failure_without_an_exchange_renders_without_a_curl() -> None:
@@ -352,20 +354,25 @@ def test_the_command_line_converts_the_json_report_a_run_writes(tmp_path: Path) 
     judgement.judged["SRV-404"] = 1
     verdicts = Verdicts(judgement, role="server", contract="2023-06-01")
     write(verdicts, Settings(report_json=str(source)), {"seed": 1})
-    html, markdown = tmp_path / "report.html", tmp_path / "report.md"
-    assert main([str(source), "--html", str(html), "--markdown", str(markdown)]) == 0
+    html, markdown, junit = tmp_path / "report.html", tmp_path / "report.md", tmp_path / "report.xml"
+    assert main([str(source), "--html", str(html), "--markdown", str(markdown), "--junit", str(junit)]) == 0
     report = json.loads(source.read_text())
     assert html.read_text(encoding="utf-8") == render_html(report)
     assert markdown.read_text(encoding="utf-8") == render_markdown(report)
+    assert junit.read_text(encoding="utf-8") == render_junit(report)
 
 
-def test_the_command_line_prints_markdown_without_options(
+def test_the_command_line_prints_markdown_without_options_and_nothing_with_junit_alone(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     source = tmp_path / "report.json"
     source.write_text(json.dumps(server_report()))
     assert main([str(source)]) == 0
     assert capsys.readouterr().out == render_markdown(server_report())
+    assert main([str(source), "--junit", str(tmp_path / "out.xml")]) == 0
+    assert capsys.readouterr().out == ""
+    assert main([str(source), "--junit", "-"]) == 0
+    assert capsys.readouterr().out == render_junit(server_report())
 
 
 @pytest.mark.parametrize(
@@ -378,6 +385,9 @@ def test_the_command_line_refuses_what_is_not_a_report(
     source = tmp_path / "report.json"
     if content is not None:
         source.write_text(content)
-    assert main([str(source), "--html", str(tmp_path / "out.html")]) == 2
+    assert (
+        main([str(source), "--html", str(tmp_path / "out.html"), "--junit", str(tmp_path / "out.xml")]) == 2
+    )
     assert error in capsys.readouterr().err
     assert not (tmp_path / "out.html").exists()
+    assert not (tmp_path / "out.xml").exists()
