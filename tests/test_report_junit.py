@@ -15,6 +15,7 @@ from models_conformance.reports import render_junit
 from .report_samples import (
     DESCRIPTION,
     HOSTILE,
+    HOSTILE_MESSAGE,
     TYPE_SEEN_IN,
     TYPE_SHAPE,
     client_report,
@@ -166,3 +167,15 @@ def test_the_run_is_in_the_suites_properties() -> None:
     assert properties["seed"] == "42"
     assert properties["target"] == "http://127.0.0.1:4010"
     assert properties["description"] == DESCRIPTION
+
+
+def test_what_the_server_sent_is_text_even_where_xml_cannot_hold_it() -> None:
+    report = server_report()
+    group = result_of(report, "SRV-200-TYPE")["findings"][0]
+    group["received"] = '"\x01\ufffe\ud800 ]]> <!-- &"'
+    document = render_junit(report)
+    root = ET.fromstring(document.encode("utf-8"))
+    text = case_of(root, "SRV-200-TYPE").findtext("failure") or ""
+    assert 'received: "\\u0001\\ufffe\\ud800 ]]> <!-- &"' in text
+    assert HOSTILE_MESSAGE.splitlines()[0] in (case_of(root, "SRV-METHOD").findtext("failure") or "")
+    assert {element.tag for element in root.iter()} <= set(JUNIT)

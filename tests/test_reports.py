@@ -268,6 +268,14 @@ def test_many_finding_groups_are_cut_with_a_pointer_to_the_json_report() -> None
     assert markdown.count(result["reproduction"]) == 3
 
 
+def test_lone_surrogates_and_control_characters_from_a_body_still_make_writable_reports() -> None:
+    report = server_report()
+    # What json.loads makes of a body's "\ud800\u0001\ufffe": a string UTF-8 cannot encode.
+    result_of(report, "SRV-200-TYPE")["findings"][0]["received"] = '"\ud800\x01\ufffe"'
+    for rendered in (render_html(report), render_markdown(report), render_junit(report)):
+        assert "\\ud800" in rendered.encode("utf-8").decode("utf-8")
+
+
 # Markdown
 
 

@@ -8,12 +8,17 @@ reason; an expected failure a passing case that says so in ``<system-out>``.
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from typing import Any
 
 from . import view
 
 __all__ = ["render_junit"]
+
+# Characters XML 1.0 cannot hold even escaped (control characters, U+FFFE, U+FFFF): a server's body
+# may carry them, and one would make the whole file unreadable to a CI system. None is markup.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def render_junit(report: dict[str, Any]) -> str:
@@ -37,7 +42,8 @@ def render_junit(report: dict[str, Any]) -> str:
     for result in results:
         _testcase(suite, result, role)
     ET.indent(suite)
-    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(suite, encoding="unicode") + "\n"
+    document = '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(suite, encoding="unicode") + "\n"
+    return _NOT_XML.sub(lambda match: f"\\u{ord(match.group()):04x}", document)
 
 
 def _testcase(suite: ET.Element, result: dict[str, Any], role: str) -> None:

@@ -8,6 +8,7 @@ heard of, and new top-level fields may appear: each is shown as what it is rathe
 from __future__ import annotations
 
 import json
+import re
 import shlex
 from typing import Any
 
@@ -52,6 +53,9 @@ _TOP_LEVEL_ORDER = ("tool", "role", "target", "contract", "seed", "requests_sent
 _SECTIONS = frozenset({"results", "summary", "notes", "drift", "description"})
 _TARGET_LABELS = {"base_url": "target", "discovered_from": "model source"}
 _FINDING_LABELS = {"where": "example", "status": "HTTP status"}
+# UTF-8 cannot carry a lone surrogate (a server's JSON "\\ud800" decodes to one) and writing a report
+# holding one fails: it is shown as its escape instead.
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def text(value: Any) -> str:
@@ -81,8 +85,11 @@ def _listing(value: Any) -> str:
 
 
 def redacted(report: dict[str, Any]) -> dict[str, Any]:
-    """The report with every credential the process knows replaced, as the JSON report file has it."""
-    loaded: dict[str, Any] = json.loads(redact(json.dumps(report, ensure_ascii=False, default=str)))
+    """The report with every credential the process knows replaced, as the JSON report file has it,
+    and every lone surrogate written as its escape (``\\ud800`` as six characters)."""
+    dumped = json.dumps(report, ensure_ascii=False, default=str)
+    escaped = _SURROGATE.sub(lambda match: f"\\\\u{ord(match.group()):04x}", dumped)
+    loaded: dict[str, Any] = json.loads(redact(escaped))
     return loaded
 
 
