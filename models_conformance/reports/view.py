@@ -16,7 +16,6 @@ from ..secret import redact
 
 __all__ = [
     "KNOWN_OUTCOMES",
-    "count_of",
     "counts_line",
     "description",
     "detail_rows",
@@ -46,7 +45,8 @@ _QUIET_OUTCOMES = frozenset({"passed", "skipped"})
 _RESULT_FIELDS = frozenset(
     {"id", "level", "statement", "outcome", "message", "reproduction", "findings", "judged"}
 )
-# What a finding group says that its own sentence shows ("seen 3 times (shape), in: ...").
+# A group's fields shown as its message, its "Seen 3 times (shape), in: ..." line and its
+# reproduction, rather than as rows of values.
 _GROUP_FIELDS = frozenset({"requirement", "message", "reproduction", "shape", "count", "seen_in"})
 _TOP_LEVEL_ORDER = ("tool", "role", "target", "contract", "seed", "requests_sent")
 # Top-level fields that have sections or lines of their own rather than a line in the run header.
@@ -250,7 +250,7 @@ def groups(result: dict[str, Any]) -> list[dict[str, Any]]:
     return [item for item in items if isinstance(item, dict)] if isinstance(items, list) else []
 
 
-def count_of(group: dict[str, Any]) -> int:
+def _count_of(group: dict[str, Any]) -> int:
     """How many times the group's problem was seen (1 when the report does not say)."""
     count = group.get("count")
     return count if isinstance(count, int) and not isinstance(count, bool) and count > 0 else 1
@@ -259,7 +259,7 @@ def count_of(group: dict[str, Any]) -> int:
 def seen_line(group: dict[str, Any]) -> str:
     """``"Seen 28 times (GET of a model answered 200), in: listed model (9), ..."``, as much of it as
     the group says; empty for a single sighting that names neither."""
-    count, shape, seen_in = count_of(group), text(group.get("shape")), text(group.get("seen_in"))
+    count, shape, seen_in = _count_of(group), text(group.get("shape")), text(group.get("seen_in"))
     if count == 1 and not shape and not seen_in:
         return ""
     line = "Seen once" if count == 1 else f"Seen {count} times"
