@@ -16,8 +16,8 @@ HOSTILE_MESSAGE = "the body says <img src=x onerror=alert(2)> | and `more` &amp;
 BASE = "http://127.0.0.1:4010"
 SERVER_REQUIREMENTS = len(list(registry.requirements("server")))
 TYPE_JUDGED = 29  # SRV-200-TYPE's count; every other requirement judged is judged on 3
-TYPE_SHAPE = "GET of a model answered 200"
-TYPE_SEEN_IN = "listed model (2), declared alias (1)"
+TYPE_SHAPE = "a model, answered 200"
+TYPE_SEEN_IN = "listed model (2); declared alias (1)"
 TARGET = {
     "base_url": BASE,
     "reference_server": False,

@@ -140,7 +140,8 @@ def test_a_failure_gives_the_message_and_each_groups_details_and_reproduction() 
     assert text.startswith(f"requirement: {result['statement']}")
     for group in result["findings"]:
         assert group["message"] in text
-        assert f"Seen once ({group['shape']}), in: {group['seen_in']}" in text
+        times = "once" if group["count"] == 1 else f"{group['count']} times"
+        assert f"Seen {times} ({group['shape']}), in: {group['seen_in']}" in text
         assert f"reproduce: {group['reproduction']}" in text
     assert 'expected: "a 4xx"\nreceived: 200\nHTTP status: 200' in text
 

@@ -106,7 +106,7 @@ def test_a_finding_group_shows_how_often_in_what_shape_and_in_which_probes_it_wa
     page = Page(render_html(report))
     seen = page.data_in("p")
     assert f"Seen 3 times ({TYPE_SHAPE}), in: {TYPE_SEEN_IN}" in seen
-    assert "Seen once (PUT of a model answered 200), in: PUT (1)" in seen
+    assert "Seen 2 times (a model, answered 200), in: POST (1); PUT (1)" in seen
     # The smallest example of the three is the one shown and reproduced, once.
     assert page.data_in("pre", "code").count(reproduction_of(report, "SRV-200-TYPE")) == 1
     assert reproduction_of(report, "SRV-200-TYPE").split()[6].endswith("/v1/models/claude-opus")
@@ -326,7 +326,7 @@ def test_markdown_details_give_the_group_expected_received_and_the_reproduction_
     assert "- at: `$.type`" in markdown
     assert '- expected: `"model"`' in markdown
     assert f"```sh\n{reproduction_of(report, 'SRV-200-TYPE')}\n```" in markdown
-    assert "Problem 3 of 3: the body says \\<img" in markdown
+    assert "Problem 2 of 2: the body says \\<img" in markdown
 
 
 def test_a_long_list_of_probes_is_cut_in_markdown_and_whole_in_html() -> None:

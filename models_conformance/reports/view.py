@@ -257,7 +257,7 @@ def _count_of(group: dict[str, Any]) -> int:
 
 
 def seen_line(group: dict[str, Any]) -> str:
-    """``"Seen 28 times (GET of a model answered 200), in: listed model (9), ..."``, as much of it as
+    """``"Seen 28 times (a model, answered 200), in: listed model (9); ..."``, as much of it as
     the group says; empty for a single sighting that names neither."""
     count, shape, seen_in = _count_of(group), text(group.get("shape")), text(group.get("seen_in"))
     if count == 1 and not shape and not seen_in:
