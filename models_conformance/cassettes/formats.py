@@ -173,7 +173,7 @@ def _interaction(path: str, index: int, entry: Any, default_contract: str, max_b
     )
     meaning = entry.get("conformance")
     if isinstance(meaning, Mapping):
-        exchange = _the_suites_own(exchange, meaning, entry.get("recorded_at"))
+        exchange = _the_suites_own(exchange, meaning, entry.get("recorded_at"), max_body)
     return Interaction(
         index,
         exchange,
@@ -183,7 +183,9 @@ def _interaction(path: str, index: int, entry: Any, default_contract: str, max_b
     )
 
 
-def _the_suites_own(exchange: Exchange, meaning: Mapping[str, Any], recorded_at: Any) -> Exchange:
+def _the_suites_own(
+    exchange: Exchange, meaning: Mapping[str, Any], recorded_at: Any, max_body: int
+) -> Exchange:
     """An exchange this suite recorded (``--record``): its probe, as sent, judged as it was live."""
     probe = meaning.get("probe")
     fields = {name: str(value) for name, value in probe.items()} if isinstance(probe, Mapping) else {}
@@ -205,7 +207,21 @@ def _the_suites_own(exchange: Exchange, meaning: Mapping[str, Any], recorded_at:
         at=at.timestamp() if at is not None else exchange.at,
         where=str(meaning.get("where") or exchange.where),
         session=str(meaning.get("session") or exchange.session),
+        superseded=_superseded(meaning.get("superseded"), max_body),
     )
+
+
+def _superseded(recorded: Any, max_body: int) -> tuple[Response, ...]:
+    """The answers the suite retried before the one it judged (an edge proxy's transient 502)."""
+    if recorded is None:
+        return ()
+    if not isinstance(recorded, list) or not all(isinstance(answer, Mapping) for answer in recorded):
+        raise CassetteError("`conformance.superseded` is not a list of responses")
+    answers = []
+    for answer in recorded:
+        headers, body = _decoded(_headers(answer.get("headers")), _body(answer.get("body")) or b"", max_body)
+        answers.append(Response.make(_status(answer), headers, body))
+    return tuple(answers)
 
 
 def _header(headers: list[tuple[str, str]], name: str) -> str | None:

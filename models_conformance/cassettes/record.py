@@ -34,7 +34,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import yaml
 
 from ..codings import CodingError, TooLarge, decode
-from ..exchange import Exchange
+from ..exchange import Exchange, Response
 from ..limits import FileLimits
 from ..secret import REDACTED, redact
 from ..transcript import Transcript
@@ -228,6 +228,14 @@ def _body_string(body: bytes) -> str | bytes:
         return body  # written as !!binary; the scan after writing judges it
 
 
+def _response(response: Response) -> dict[str, Any]:
+    return {
+        "status": {"code": response.status, "message": ""},
+        "headers": _scrubbed_headers(response.headers, response=True),
+        "body": {"string": _body_string(response.body)},
+    }
+
+
 def _interaction(exchange: Exchange) -> dict[str, Any]:
     request, response = exchange.request, exchange.response
     parts = urlsplit(request.url)
@@ -246,6 +254,9 @@ def _interaction(exchange: Exchange) -> dict[str, Any]:
         meaning["contract"] = exchange.contract
     if response.problem is not None:
         meaning["problem"] = scrub_text(response.problem)
+    if exchange.superseded:
+        # The answers retried before this one (an edge proxy's transient 502): the run's notes show them.
+        meaning["superseded"] = [_response(earlier) for earlier in exchange.superseded]
     entry: dict[str, Any] = {
         "request": {
             "method": request.method,
@@ -253,11 +264,7 @@ def _interaction(exchange: Exchange) -> dict[str, Any]:
             "body": _body_string(request.body) if request.body else None,
             "headers": _scrubbed_headers(request.headers, response=False),
         },
-        "response": {
-            "status": {"code": response.status, "message": ""},
-            "headers": _scrubbed_headers(response.headers, response=True),
-            "body": {"string": _body_string(response.body)},
-        },
+        "response": _response(response),
         "conformance": meaning,
     }
     if exchange.at is not None:
