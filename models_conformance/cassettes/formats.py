@@ -149,7 +149,11 @@ def _interaction(path: str, index: int, entry: Any, default_contract: str, max_b
     response_headers = _headers(response.get("headers"))
     # Old vcrpy httpx cassettes keep the body under `content`.
     response_body = _body(response["content"] if "content" in response else response.get("body")) or b""
-    response_headers, response_body = _decoded(response_headers, response_body, max_body)
+    meaning = entry.get("conformance")
+    if not isinstance(meaning, Mapping):
+        # Recorders keep a body compressed, or decoded under its content-encoding. The suite (--record)
+        # writes it as it judged it: undoing a coding again would judge another body than the run did.
+        response_headers, response_body = _decoded(response_headers, response_body, max_body)
     version = exchange_request.header("anthropic-version")
     contract = version if version in CONTRACTS else default_contract
     unrecorded = frozenset(
@@ -171,9 +175,8 @@ def _interaction(path: str, index: int, entry: Any, default_contract: str, max_b
         session=path,
         unrecorded=unrecorded,
     )
-    meaning = entry.get("conformance")
     if isinstance(meaning, Mapping):
-        exchange = _the_suites_own(exchange, meaning, entry.get("recorded_at"), max_body)
+        exchange = _the_suites_own(exchange, meaning, entry.get("recorded_at"))
     elif (exchange_request.header("user-agent") or "").startswith(SUITE_USER_AGENT):
         # The suite's probe, recorded before recordings said what it meant: it breaks client rules on
         # purpose, and is judged for the server alone.
@@ -187,9 +190,7 @@ def _interaction(path: str, index: int, entry: Any, default_contract: str, max_b
     )
 
 
-def _the_suites_own(
-    exchange: Exchange, meaning: Mapping[str, Any], recorded_at: Any, max_body: int
-) -> Exchange:
+def _the_suites_own(exchange: Exchange, meaning: Mapping[str, Any], recorded_at: Any) -> Exchange:
     """An exchange this suite recorded (``--record``): its probe, as sent, judged as it was live."""
     probe = meaning.get("probe")
     fields = {name: str(value) for name, value in probe.items()} if isinstance(probe, Mapping) else {}
@@ -211,21 +212,20 @@ def _the_suites_own(
         at=at.timestamp() if at is not None else exchange.at,
         where=str(meaning.get("where") or exchange.where),
         session=str(meaning.get("session") or exchange.session),
-        superseded=_superseded(meaning.get("superseded"), max_body),
+        superseded=_superseded(meaning.get("superseded")),
     )
 
 
-def _superseded(recorded: Any, max_body: int) -> tuple[Response, ...]:
+def _superseded(recorded: Any) -> tuple[Response, ...]:
     """The answers the suite retried before the one it judged (an edge proxy's transient 502)."""
     if recorded is None:
         return ()
     if not isinstance(recorded, list) or not all(isinstance(answer, Mapping) for answer in recorded):
         raise CassetteError("`conformance.superseded` is not a list of responses")
-    answers = []
-    for answer in recorded:
-        headers, body = _decoded(_headers(answer.get("headers")), _body(answer.get("body")) or b"", max_body)
-        answers.append(Response.make(_status(answer), headers, body))
-    return tuple(answers)
+    return tuple(
+        Response.make(_status(answer), _headers(answer.get("headers")), _body(answer.get("body")) or b"")
+        for answer in recorded
+    )
 
 
 def _header(headers: list[tuple[str, str]], name: str) -> str | None:
