@@ -12,8 +12,9 @@ Two layouts are read:
 A compressed body (gzip, deflate, brotli or zstd: :mod:`..codings`) is decompressed wherever it was
 recorded compressed; a recorder that stored it already decoded but kept ``content-encoding`` is
 handled too; an interaction the suite recorded (``server --record``: it carries ``conformance:``) holds
-its body as the run judged it, and is taken as written. What a file may hold is bounded (:class:`~.documents.FileLimits`): a file past a limit
-is refused with the reason, a body past it is a problem of its interaction.
+its body as the run judged it, and is taken as written. What a file may hold is bounded
+(:class:`~.documents.FileLimits`): a file past a limit is refused with the reason, a body past it is a
+problem of its interaction.
 """
 
 from __future__ import annotations
