@@ -80,7 +80,14 @@ def synthetic_reports(folder: Path) -> None:
                     "count": 3,
                     "shape": "GET of a model answered 200",
                     "seen_in": "made-up id (2), near miss: case changed (1)",
-                }
+                },
+                {
+                    "path": "$.error.type",
+                    "expected": "not_found_error",
+                    "received": "invalid_request_error",
+                    "status": 404,
+                    "count": 1,
+                },
             ],
         ),
         result("SRV-LONG-ID", "failed", message="a 10,000-character id got HTTP 502", reproduction=curl),
@@ -180,6 +187,8 @@ def test_the_document_merges_judgments_into_the_reports_verdicts(tmp_path: Path)
         "at `status`: expected `404`, received `200` (HTTP 200; seen 3 times "
         "(made-up id (2), near miss: case changed (1)))"
     ) in text
+    second = "at `$.error.type`: expected `not_found_error`, received `invalid_request_error` (HTTP 404)\n"
+    assert second in text
     # Reproductions use the document's port, under the base path.
     assert "curl -sS -i --path-as-is -X GET http://127.0.0.1:4000/gw/v1/models/x" in text
     assert "39123" not in text

@@ -70,11 +70,12 @@ def failure(result: dict[str, Any], entry: dict[str, str] | None, canonical: Can
             break
         # A finding stands for every exchange of its shape that showed the same problem.
         count = finding.get("count", 1)
-        seen = f"; seen {count} times ({finding.get('seen_in')})" if count > 1 else ""
+        repeated = f"; seen {count} times ({finding.get('seen_in')})" if count > 1 else ""
         lines.append(
             f"- at {code(str(finding.get('path')))}: "
             f"expected {code(canonical(short(finding.get('expected'))))}, "
-            f"received {code(canonical(short(finding.get('received'))))} (HTTP {finding.get('status')}{seen})"
+            f"received {code(canonical(short(finding.get('received'))))} "
+            f"(HTTP {finding.get('status')}{repeated})"
         )
     if seen:
         lines.append("")
