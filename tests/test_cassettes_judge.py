@@ -198,11 +198,6 @@ def test_a_recorded_request_that_breaks_a_client_requirement_fails_it_alone(
     assert_fails_exactly(tmp_path, requirement_id, CLIENT_BROKEN[requirement_id][1])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="judge/owners.py names a recorded 404's error.type at `status` under SRV-404, and at "
-    "`$.error.type` under SRV-ERROR-STATUS-TYPE: one fault, two findings (reported)",
-)
 def test_a_not_found_with_another_error_type_is_named_once(tmp_path: Path) -> None:
     interactions = conformant()
     _body(2, lambda b: b["error"].update(type="invalid_request_error"))(interactions)

@@ -73,7 +73,19 @@ def judge(transcript: Transcript) -> Judgement:
         for requirement_id, found in files.judge_file(recording).items():
             judgement.judged[requirement_id] += 1
             judgement.findings += found
-    judgement.findings = attribute(judgement.findings)
+    judgement.findings, named_elsewhere = attribute(judgement.findings)
+    # A requirement whose finding another one names was not shown to hold on that exchange: it was
+    # not judged there. Left with nothing, it is skipped, saying which requirement named the fault.
+    unshown = {
+        (dropped.requirement_id, id(dropped.exchange)): (dropped, kept) for dropped, kept in named_elsewhere
+    }
+    for dropped, kept in unshown.values():
+        judgement.judged[dropped.requirement_id] -= 1
+        if not judgement.judged[dropped.requirement_id]:
+            judgement.unjudged[dropped.requirement_id] = (
+                f"every answer it was judged on showed a fault that {kept.requirement_id} names "
+                f"({kept.message})"
+            )
     return judgement
 
 
@@ -81,7 +93,7 @@ def judge_answer(exchange: Exchange) -> list[Finding]:
     """The findings about one answer of a target, on its own (no other exchange to compare with)."""
     judgement = Judgement()
     _server_answer(exchange, facts_of(exchange), Known(None, False), judgement)
-    return attribute(judgement.findings)
+    return attribute(judgement.findings)[0]
 
 
 def _known(exchanges: Sequence[Exchange]) -> Known:
@@ -143,9 +155,12 @@ def _notes(exchange: Exchange, judgement: Judgement) -> None:
         judgement.notes.append(note(exchange, found))
 
 
-def attribute(findings: Iterable[Finding]) -> list[Finding]:
+def attribute(findings: Iterable[Finding]) -> tuple[list[Finding], list[tuple[Finding, Finding]]]:
     """One fault, one finding: of the findings about the same place of one exchange, the requirement
-    that ranks first in the registry's ``attribution`` keeps it; exact repeats are dropped."""
+    that ranks first in the registry's ``attribution`` keeps it; exact repeats are dropped.
+
+    Returns the findings kept, and each finding dropped for another requirement's, with that one.
+    """
     ranks = registry.attribution()
     by_place: dict[tuple[int, str], list[Finding]] = defaultdict(list)
     loose: list[Finding] = []
@@ -155,14 +170,19 @@ def attribute(findings: Iterable[Finding]) -> list[Finding]:
         else:
             by_place[(id(finding.exchange), finding.path)].append(finding)
     kept: list[Finding] = []
+    named_elsewhere: list[tuple[Finding, Finding]] = []
     for found in by_place.values():
         ranked = [f for f in found if f.requirement_id in ranks]
         best = min(ranked, key=lambda f: ranks[f.requirement_id]) if ranked else None
         seen: set[tuple[str, str]] = set()
         for finding in found:
             key = (finding.requirement_id, finding.message)
-            if key in seen or (finding.requirement_id in ranks and finding is not best):
+            if key in seen:
                 continue
             seen.add(key)
+            if best is not None and finding.requirement_id in ranks and finding is not best:
+                if finding.requirement_id != best.requirement_id:
+                    named_elsewhere.append((finding, best))
+                continue
             kept.append(finding)
-    return kept + loose
+    return kept + loose, named_elsewhere

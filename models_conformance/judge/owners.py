@@ -97,13 +97,15 @@ def _not_found(exchange: Exchange, facts: Facts, known: Known) -> list[Finding] 
             return None
         if status == 404 and received == "not_found_error":
             return []
+        # The status said not found, or the type did: the other one is what is wrong, and where.
+        wrong_type = status == 404
         return [
             Finding(
                 "SRV-404",
                 "an answer that says not found is not 404 with not_found_error",
-                "status",
-                "404 with error.type not_found_error",
-                f"{status} with error.type {received!r}",
+                "$.error.type" if wrong_type else "status",
+                "not_found_error" if wrong_type else 404,
+                received if wrong_type else exchange.response.describe(),
                 exchange,
             )
         ]
