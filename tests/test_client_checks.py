@@ -1,23 +1,21 @@
-"""The judge's client rules on hand-made calls and recorded requests, and the connector protocol's
-validation: each rule proven to fail where it should and to pass where a client may differ."""
+"""The judge's client rules on hand-made calls and recorded requests: each rule proven to fail where it
+should and to pass where a client may differ."""
 
 from __future__ import annotations
 
 import email.utils
 import json
-import time
-from typing import Any
 
 import pytest
 
-from models_conformance.client.protocol import Call, Failure, HarnessError, Model, parse_answer, parse_hello
-from models_conformance.client.script import Hang, Received, Script, error_reply, http_date_ahead, model_reply
+from models_conformance.client.protocol import Call, Failure, Model
+from models_conformance.client.script import Hang, Received, Script, error_reply, model_reply
 from models_conformance.exchange import Exchange, Request, Response
 from models_conformance.findings import Finding
 from models_conformance.judge import judge
 from models_conformance.judge.calls import judge_call, requirements_of, unjudged
-from models_conformance.judge.requests import may_refuse, segment_problems
 from models_conformance.judge.scenario import exchanges_of
+from models_conformance.judge.segments import may_refuse, segment_problems
 from models_conformance.rfc3339 import instant_ns, same_instant
 from models_conformance.transcript import ClientCall, Transcript
 
@@ -369,31 +367,3 @@ def test_a_call_that_outlived_its_timeout_on_a_silent_server_is_cli_timeouts(
 def test_an_empty_id_sent_anywhere_breaks_cli_empty_id_alone() -> None:
     played = call(Script.of(model_reply({"data": []})), received("/v1/models/"), model_id="")
     assert problems(played) == [("CLI-EMPTY-ID", "an empty model_id was sent as a request")]
-
-
-@pytest.mark.parametrize(
-    ("answer", "says"),
-    [
-        ({"ok": "yes"}, '"ok": true or false'),
-        ({"ok": True}, 'must carry "model"'),
-        ({"ok": False, "error": {"kind": "boom"}}, "error.kind must be one of"),
-        ({"ok": False, "error": {"kind": "status", "status": "404"}}, "error.status must be a int"),
-        ([], '"ok": true or false'),
-    ],
-)
-def test_an_answer_that_breaks_the_protocol_is_a_harness_error(answer: Any, says: str) -> None:
-    with pytest.raises(HarnessError, match=says):
-        parse_answer(answer)
-
-
-def test_a_hello_from_another_protocol_version_is_refused() -> None:
-    with pytest.raises(HarnessError, match="speaks protocol 2"):
-        parse_hello({"ok": True, "name": "x", "version": "1", "protocol": 2})
-    assert parse_hello({"ok": True, "name": "x", "version": "1"}) == ("x", "1")
-
-
-def test_an_http_date_ahead_names_a_whole_second_at_least_that_far_ahead() -> None:
-    before = time.time()
-    value, instant = http_date_ahead(1.0)
-    assert instant == int(instant) and before + 1.0 <= instant < time.time() + 2.0
-    assert email.utils.parsedate_to_datetime(value).timestamp() == instant and value.endswith(" GMT")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import parse_qsl, quote, unquote_to_bytes, urlsplit
+from urllib.parse import parse_qsl, quote, urlsplit
 
 from ..cassettes.scan import KEY_PATTERNS
 from ..contract import encode_segment
@@ -21,53 +21,14 @@ from ..exchange import SUITE_USER_AGENT, Asked, Exchange
 from ..findings import MISSING, Finding
 from ..placeholders import is_placeholder
 from .facts import Facts
+from .segments import MODEL_PREFIX, segment_problems
 
-__all__ = ["CHECKS", "MODEL_PREFIX", "RequestCheck", "may_refuse", "segment_problems", "who"]
+__all__ = ["CHECKS", "RequestCheck", "who"]
 
 RequestCheck = Callable[[Exchange, Facts], "list[Finding] | None"]
 
-MODEL_PREFIX = "/v1/models/"
-_UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
-# RFC 3986 pchar, less "%" (allowed only as part of a %XX triplet).
-_PCHAR = _UNRESERVED | frozenset("!$&'()*+,;=:@")
-_TRIPLET = re.compile(r"%([0-9A-Fa-f]{2})")
 _URL_CREDENTIAL = re.compile(r"(?i)^(?:x[-_])?(?:api[-_]?key|key|token|access[-_]?token|auth|authorization)$")
 _BEARER = re.compile(r"(?i)^bearer(?:\s|$)")  # a recorder may have removed the token itself
-
-
-def may_refuse(model_id: str) -> bool:
-    """Ids a client may refuse to send: a dot segment before any ``;``, or a leading ``;``.
-
-    Servers and proxies may drop a ``;`` parameter and resolve ``.``/``..``, so such an id can reach
-    another resource; both official SDKs refuse it. Sending it safely encoded is conformant too.
-    """
-    return model_id.partition(";")[0] in ("", ".", "..")
-
-
-def segment_problems(segment: str, model_id: str | None) -> list[str]:
-    """Why ``segment`` (as sent, below ``/v1/models/``) is not one percent-encoded segment, in words
-    that do not repeat the segment; with ``model_id`` known, also why it is not that id."""
-    problems = []
-    if "/" in segment:
-        problems.append("a raw '/' splits the id into several segments")
-    if any(char not in _PCHAR for char in _TRIPLET.sub("", segment.replace("/", ""))):
-        problems.append("characters that must be percent-encoded are sent raw")
-    try:
-        decoded: str | None = unquote_to_bytes(segment).decode("utf-8")
-    except UnicodeDecodeError:
-        decoded = None
-    if decoded is None:
-        problems.append("its percent-encoding is not UTF-8")
-    elif model_id is not None and decoded != model_id:
-        problems.append("it decodes to another id")
-    encoded = {chr(int(digits, 16)) for digits in _TRIPLET.findall(segment)} & _UNRESERVED
-    if decoded is not None and may_refuse(decoded):
-        encoded -= {"."}  # "%2E%2E" is how a dot-segment id can be sent safely
-    if encoded:
-        problems.append("unreserved characters are percent-encoded")
-    if segment in (".", ".."):
-        problems.append("it is a dot segment, which URL normalisation removes")
-    return problems
 
 
 def who(asked: Asked | None) -> str:
