@@ -137,6 +137,7 @@ def build(session: nox.Session) -> None:
                 "import models_conformance.schemas as s; d = s.schema_dir(); "
                 "assert 'site-packages' in str(d), d; "
                 "assert (d / 'openapi.yaml').is_file(); s.model_validator('2026-10-21'); "
+                "from models_conformance.client.messages import message_schema as m; m('retrieve-answer'); "
                 "print('schemas in wheel:', d)",
                 external=True,
             )

@@ -110,7 +110,7 @@ class Verdicts:
             verdict = Verdict(requirement, "failed", judged, group(found), harness_errors=harness)
         elif harness:
             more = f" (and {len(harness) - 1} more call(s))" if len(harness) > 1 else ""
-            reason = f"harness error (the client could not be judged): {harness[0]}{more}"
+            reason = f"{harness[0]}{more}"
             verdict = Verdict(requirement, "failed", judged, reason=reason, harness_errors=harness)
         elif judged:
             verdict = Verdict(requirement, "passed", judged)

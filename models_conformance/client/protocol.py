@@ -3,18 +3,23 @@
 One JSON object per line each way, in order. The suite sends ``{"op": "hello"}``, then any number of
 ``{"op": "retrieve", ...}``, then ``{"op": "stop"}``. An in-process Python client answers the same
 dicts from :meth:`Client.retrieve <models_conformance.client.inprocess.Client.retrieve>`, so both kinds of
-client are judged from the same data.
+client are judged from the same data. Every message has a JSON Schema (:mod:`.messages`); an answer
+that breaks its schema is a :class:`HarnessError`.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any, Literal, Protocol, get_args
 
+from .messages import violation
+
 __all__ = [
+    "HELLO",
     "KINDS",
     "PROTOCOL_VERSION",
+    "STOP",
     "Answer",
     "Call",
     "CallTimedOut",
@@ -30,6 +35,8 @@ __all__ = [
 ]
 
 PROTOCOL_VERSION = 1
+HELLO: dict[str, Any] = {"op": "hello", "protocol": PROTOCOL_VERSION}
+STOP: dict[str, Any] = {"op": "stop"}
 
 Kind = Literal["status", "connection", "timeout", "invalid_argument", "invalid_response", "other"]
 KINDS: tuple[str, ...] = get_args(Kind)
@@ -61,7 +68,7 @@ class Call:
     """One ``retrieve`` request to the client under test."""
 
     base_url: str
-    api_key: str
+    api_key: str = field(repr=False)  # a user may configure a real key: kept out of tracebacks
     model_id: str
     betas: tuple[str, ...] | None = None
     max_retries: int = 0
@@ -83,10 +90,10 @@ class Call:
         )
 
 
-def call_deadline(call: Call) -> float:
+def call_deadline(call: Call, grace_s: float = GRACE_S) -> float:
     """Seconds after which a call that has not answered counts as hung."""
     attempts = call.max_retries + 1
-    return attempts * call.timeout_s + call.max_retries * MAX_BACKOFF_S + call.expected_delay_s + GRACE_S
+    return attempts * call.timeout_s + call.max_retries * MAX_BACKOFF_S + call.expected_delay_s + grace_s
 
 
 @dataclass(frozen=True)
@@ -138,53 +145,31 @@ class Driver(Protocol):
     def close(self) -> None: ...
 
 
-def _optional(error: dict[str, Any], name: str, kind: type) -> Any:
-    value = error.get(name)
-    if value is not None and (not isinstance(value, kind) or isinstance(value, bool)):
-        raise HarnessError(f"error.{name} must be a {kind.__name__} or null, got {value!r}")
-    return value
-
-
 def parse_answer(data: Any) -> Answer:
     """The answer to a ``retrieve``; :class:`HarnessError` says how it breaks the protocol."""
-    if not isinstance(data, dict) or not isinstance(data.get("ok"), bool):
-        raise HarnessError(f'an answer must be an object with "ok": true or false, got {_short(data)}')
+    _check("retrieve-answer", data)
     if data["ok"]:
-        if "model" not in data:
-            raise HarnessError(f'a successful answer must carry "model", got {_short(data)}')
         return Model(data["model"])
-    error = data.get("error")
-    if not isinstance(error, dict):
-        raise HarnessError(f'a failed answer must carry an "error" object, got {_short(data)}')
-    kind = error.get("kind")
-    if kind not in KINDS:
-        raise HarnessError(f"error.kind must be one of {', '.join(KINDS)}, got {kind!r}")
+    error = data["error"]
     return Failure(
-        kind=kind,
-        status=_optional(error, "status", int),
-        type=_optional(error, "type", str),
-        message=_optional(error, "message", str),
-        request_id=_optional(error, "request_id", str),
+        kind=error["kind"],
+        status=error.get("status"),
+        type=error.get("type"),
+        message=error.get("message"),
+        request_id=error.get("request_id"),
     )
 
 
 def parse_hello(data: Any) -> tuple[str, str]:
     """The client's ``(name, version)`` from its answer to ``hello``."""
-    if not isinstance(data, dict) or data.get("ok") is not True:
-        raise HarnessError(
-            f'the answer to hello must be {{"ok": true, "name": ..., "version": ...}}, got {_short(data)}'
-        )
-    protocol = data.get("protocol", PROTOCOL_VERSION)
+    # Checked first: another version's answer may well have another shape.
+    protocol = data.get("protocol", PROTOCOL_VERSION) if isinstance(data, dict) else PROTOCOL_VERSION
     if protocol != PROTOCOL_VERSION:
         raise HarnessError(
             f"the connector speaks protocol {protocol!r}; this suite speaks {PROTOCOL_VERSION}"
         )
-    name, version = data.get("name"), data.get("version")
-    if not isinstance(name, str) or not isinstance(version, str):
-        raise HarnessError(f"hello must name the client: string name and version, got {_short(data)}")
-    if not isinstance(data.get("betas", True), bool):
-        raise HarnessError(f'hello\'s "betas" must be true or false, got {_short(data["betas"])}')
-    return name, version
+    _check("hello-answer", data)
+    return data["name"], data["version"]
 
 
 def hello_takes_betas(data: dict[str, Any]) -> bool:
@@ -192,9 +177,8 @@ def hello_takes_betas(data: dict[str, Any]) -> bool:
     return bool(data.get("betas", True))
 
 
-def _short(value: Any, limit: int = 200) -> str:
-    try:
-        text = json.dumps(value, ensure_ascii=False)
-    except (TypeError, ValueError):
-        text = repr(value)
-    return text if len(text) <= limit else text[:limit] + "…"
+def _check(name: str, data: Any) -> None:
+    problem = violation(name, data)
+    if problem is not None:
+        op = name.removesuffix("-answer")
+        raise HarnessError(f"the answer to {op} breaks the connector protocol: {problem}")

@@ -72,8 +72,9 @@ def judge(transcript: Transcript) -> Judgement:
             judgement.judged[requirement_id] += 1
             judgement.findings += found
         for requirement_id in calls.unjudged(call):
-            error = (call.harness_error or "").removeprefix("harness error: ")
-            judgement.harness_errors[requirement_id].append(f"{call.where}: {error}")
+            judgement.harness_errors[requirement_id].append(
+                f"{call.where} could not be judged: {call.harness_error}"
+            )
     for recording in transcript.files:
         for requirement_id, found in files.judge_file(recording).items():
             judgement.judged[requirement_id] += 1
