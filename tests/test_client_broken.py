@@ -142,8 +142,7 @@ def test_a_misbehaving_connector_is_a_harness_error_of_the_call_it_spoiled(mode:
     assert [entry["call"] for entry in report["harness_errors"]] == ["call 1"], output
     spoiled = {r["id"] for r in report["results"] if r.get("harness_errors")}
     # Call 1 retrieves the seed's id, answered with its model; the connector misbehaves before sending.
-    assert spoiled == failed_ids(report), output
-    assert spoiled == {"CLI-PATH", "CLI-PARSE", "CLI-VERSION", "CLI-AUTH", "CLI-BETAS", "CLI-NO-BODY"}
+    assert spoiled == failed_ids(report) == {"CLI-PATH", "CLI-PARSE"}, output
     for result in report["results"]:
         if result["id"] in spoiled:
             assert not result["findings"]

@@ -25,7 +25,6 @@ from .segments import MODEL_PREFIX, may_refuse
 __all__ = ["Kind", "judge_call", "reply_kind", "requirements_of", "unjudged"]
 
 Kind = str  # "model", "malformed: <why>", "envelope", "other"
-_REQUEST_RULES = frozenset({"CLI-VERSION", "CLI-AUTH", "CLI-BETAS", "CLI-NO-BODY"})
 
 
 def reply_kind(reply: Reply, contract: str) -> Kind:
@@ -96,10 +95,7 @@ def unjudged(call: ClientCall) -> set[str]:
     judged = judge_call(call)
     if judged.get("CLI-TIMEOUT"):
         return set()  # a call the server never answered, that outlived its timeout: the client's fault
-    missing = requirements_of(call) - set(judged)
-    if not call.received and call.call.model_id and not may_refuse(call.call.model_id):
-        missing |= _REQUEST_RULES  # the requests it would have sent were not seen
-    return missing
+    return requirements_of(call) - set(judged)
 
 
 def _empty_id(call: ClientCall, answer: Model | Failure) -> list[Finding]:
