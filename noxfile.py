@@ -6,7 +6,7 @@ nox -s tests            # the suite's own tests
 
 from __future__ import annotations
 
-import json
+import datetime as dt
 import os
 import shutil
 import tempfile
@@ -49,17 +49,16 @@ def conformance(session: nox.Session) -> None:
 
 @nox.session
 def replay(session: nox.Session) -> None:
-    """Replay cassettes offline: the server suite against no server at all, with the network blocked.
+    """Judge recordings offline: `models-conformance cassettes check` on cassettes/reference, no server.
 
-    `nox -s replay` replays the project's own cassettes/reference; `nox -s replay -- DIR` replays DIR
-    (e.g. cassettes/live from `nox -s record`), with the settings it was recorded with. The check that
-    generates its requests (SRV-NO-5XX, hypothesis) is skipped: generated requests never match a recording.
+    The project's own recording of a run against the reference server gives that run's verdicts with
+    nothing listening; `nox -s replay -- DIR` judges DIR instead (e.g. cassettes/live from
+    `nox -s record`).
     """
     session.install(".")
-    directory = session.posargs[0] if session.posargs else "cassettes/reference"
+    paths = session.posargs or ["cassettes/reference"]
     report = Path(session.create_tmp()) / "replay.json"
-    cassettes = [f"--conformance-cassettes={directory}", "--record-mode=none", "--block-network"]
-    session.run("models-conformance", "server", "--report-json", str(report), "--", *cassettes)
+    session.run("models-conformance", "cassettes", "check", *paths, "--report-json", str(report))
     session.log(f"JSON report: {report}")
 
 
@@ -67,10 +66,10 @@ def replay(session: nox.Session) -> None:
 def record(session: nox.Session) -> None:
     """Opt-in, needs ANTHROPIC_API_KEY: record the server suite against `-- --base-url URL` once.
 
-    One cassette per replayable check goes to cassettes/live (or $CONFORMANCE_CASSETTES), scrubbed of
-    credentials, cookies and account ids, then scanned: a cassette still holding a secret is
-    deleted and the session fails. Other arguments go to `models-conformance server`. Then:
-    `nox -s replay -- cassettes/live` and `models-conformance cassettes check cassettes/live`.
+    The run's every exchange goes to one cassette, cassettes/live/run-<UTC time>.yaml (or under
+    $CONFORMANCE_CASSETTES), scrubbed of credentials, cookies and account ids, then scanned: a file
+    still holding a secret is deleted and the session fails. Other arguments go to `models-conformance
+    server`. Then `nox -s replay -- cassettes/live` gives the run's verdicts again, offline.
     """
     if not os.environ.get("ANTHROPIC_API_KEY"):
         session.error("record needs a key: export ANTHROPIC_API_KEY=... (it is never written to a cassette)")
@@ -78,16 +77,14 @@ def record(session: nox.Session) -> None:
         session.error("record needs the target: nox -s record -- --base-url https://api.anthropic.com")
     session.install(".")
     directory = Path(os.environ.get("CONFORMANCE_CASSETTES", "cassettes/live"))
-    cassettes = [f"--conformance-cassettes={directory}", "--record-mode=rewrite"]
-    # 1 is a MUST failure of the target: its traffic is recorded all the same.
-    session.run("models-conformance", "server", *session.posargs, "--", *cassettes, success_codes=[0, 1])
-    run_file = directory / "conformance-run.json"
-    if not run_file.is_file():
-        session.error(f"nothing was recorded into {directory}")
-    rejected = json.loads(run_file.read_text())["rejected"]
-    if rejected:
-        session.error(f"cassettes held secrets and were deleted: {'; '.join(rejected)}")
-    session.log(f"recorded into {directory}; replay with: nox -s replay -- {directory}")
+    directory.mkdir(parents=True, exist_ok=True)
+    recording = directory / f"run-{dt.datetime.now(dt.timezone.utc):%Y%m%dT%H%M%SZ}.yaml"
+    # 1 is a MUST failure of the target (its traffic is recorded all the same), or a deleted recording.
+    server = ["models-conformance", "server", *session.posargs, "--record", str(recording)]
+    session.run(*server, success_codes=[0, 1])
+    if not recording.is_file():
+        session.error(f"{recording} was deleted: it held a secret (the reason is above)")
+    session.log(f"recorded {recording}; judge it again with: nox -s replay -- {directory}")
 
 
 @nox.session

@@ -324,6 +324,10 @@ def _hypothesis_storage() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     _hypothesis_storage()
+    # What a target sent is printed as it came; a lone surrogate in it must not end the run.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
     if extra:

@@ -43,12 +43,12 @@ def show(value: Any) -> str:
 
 
 def shape_of(exchange: Exchange) -> str:
-    """What kind of exchange this is, for grouping: the method, what it asked for, the answer's class."""
+    """What kind of answer this is, for grouping: what was asked for, and the answer's class."""
     path = urlsplit(exchange.request.target).path.rstrip("/")
     what = "the list" if path.endswith("/v1/models") else "a model"
     status = exchange.response.status
     answer = "no answer" if status == 0 else f"{status}" if status in (200, 404) else f"{status // 100}xx"
-    return f"{exchange.request.method} of {what} answered {answer}"
+    return f"{what}, answered {answer}"
 
 
 def probe_of(exchange: Exchange) -> str:
@@ -144,11 +144,14 @@ class FindingGroup:
     probes: Counter[str] = field(default_factory=Counter)  # the kinds of probe it was seen in
 
     def seen_in(self) -> str:
-        """``"listed model (20), declared alias (10)"``: which probes showed it, most first."""
-        return ", ".join(f"{probe} ({count})" for probe, count in self.probes.most_common())
+        """``"listed model (20); declared alias (10)"``: which probes showed it, most first."""
+        return "; ".join(f"{probe} ({count})" for probe, count in self.probes.most_common())
 
     def as_dict(self) -> dict[str, Any]:
-        return {**self.first.as_dict(), "shape": self.shape, "count": self.count, "seen_in": self.seen_in()}
+        data: dict[str, Any] = {**self.first.as_dict(), "count": self.count}
+        if self.shape:
+            data.update(shape=self.shape, seen_in=self.seen_in())
+        return data
 
 
 _INDEX = re.compile(r"\[\d+\]")

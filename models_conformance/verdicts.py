@@ -43,11 +43,11 @@ class Verdict:
     def message(self) -> str:
         if not self.groups:
             return self.reason
-        first = self.groups[0].first
         seen = sum(g.count for g in self.groups)
-        more = f" (seen {seen} times, {len(self.groups)} distinct)" if seen > 1 else ""
-        where = f" [{first.where}]" if first.where else ""
-        text = f"{first.message}{where}{more}"
+        more = f" ({len(self.groups)} distinct problems, seen {seen} times)" if len(self.groups) > 1 else ""
+        if len(self.groups) == 1 and seen > 1:
+            more = f" (seen {seen} times)"
+        text = self.groups[0].first.message + more
         return f"{self.reason}: {text}" if self.reason else text
 
     @property

@@ -25,8 +25,10 @@ def run_command(
     """
     tmp_path.mkdir(parents=True, exist_ok=True)
     report = tmp_path / "report.json"
+    if command == "cassettes":  # the option belongs to the subcommand: cassettes check --report-json
+        command, args = f"{command} {args[0]}", args[1:]
     completed = subprocess.run(
-        [sys.executable, "-m", "models_conformance", command, "--report-json", str(report), *args],
+        [sys.executable, "-m", "models_conformance", *command.split(), "--report-json", str(report), *args],
         capture_output=True,
         text=True,
         timeout=300,

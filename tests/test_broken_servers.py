@@ -102,8 +102,8 @@ def test_one_fault_is_one_finding_per_shape_with_its_count(tmp_path: Path) -> No
         _code, report, output = run_cli(*_args(fault, server.url, "default"), tmp_path=tmp_path)
     findings = next(r for r in report["results"] if r["id"] == "SRV-200-TYPE")["findings"]
     assert sorted(f["shape"] for f in findings) == [
-        "GET of a model answered 200",
-        "GET of the list answered 200",
+        "a model, answered 200",
+        "the list, answered 200",
     ]
     assert all(f["count"] > 1 and f["seen_in"] for f in findings), json.dumps(findings, indent=1)
     assert output.count("SRV-200-TYPE (MUST) violated") == 2, output  # one per shape

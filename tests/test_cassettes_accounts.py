@@ -14,10 +14,10 @@ import brotli
 import pytest
 
 from models_conformance import SEED_EXAMPLE
-from models_conformance.cassettes import check, load
+from models_conformance.cassettes import load
 from models_conformance.cassettes.accounts import scan_accounts
 
-from .test_cassettes_judge import interaction, write
+from .recordings import check, interaction, write
 
 ORGANISATION_ID = "5a1c0ffe-" + "0000-4000-8000-00000000a11c"
 WORKSPACE_ID = "wrkspc_" + "01TestOnly" + "NotReal"
@@ -87,11 +87,11 @@ def test_a_planted_account_id_is_found_under_its_own_requirement(tmp_path: Path,
     plant(entry)
     path = write(tmp_path / "c.yaml", [entry])
     assert [leak.where for leak in scan_accounts(load(path))] == [where]
-    results = {r["id"]: r for r in check([path]).results.report()["results"]}
-    found = results["CAS-NO-ACCOUNT-IDS"]
+    checked = check(path)
+    found = checked.result("CAS-NO-ACCOUNT-IDS")
     assert found["outcome"] == "failed" and found["level"] == "SHOULD"
-    assert found["findings"][0]["interaction"] == 0 and found["findings"][0]["path"] == where
-    assert results["CAS-NO-SECRETS"]["outcome"] == "passed"
+    assert (found["findings"][0]["where"], found["findings"][0]["path"]) == (f"{path} #0", where)
+    assert checked.outcomes["CAS-NO-SECRETS"] == "passed"
 
 
 @pytest.mark.parametrize("value", ["<ANTHROPIC_ORGANIZATION_ID>", "[REDACTED]", "ORGANIZATION_ID", ""])
@@ -111,28 +111,32 @@ def test_a_workspace_id_outside_any_interaction_is_found_by_line(tmp_path: Path)
 
 def test_a_workspace_id_in_a_file_that_is_not_yaml_is_still_found(tmp_path: Path) -> None:
     (tmp_path / "c.yaml").write_text(f"interactions: [\n  anthropic-workspace-id: {WORKSPACE_ID}\n")
-    outcomes = {r.requirement.id: r.outcome for r in check([tmp_path / "c.yaml"]).results.by_requirement()}
-    assert outcomes["CAS-NO-ACCOUNT-IDS"] == "failed"
+    checked = check(tmp_path / "c.yaml")
+    assert checked.files[0].format is None and checked.outcomes["CAS-NO-ACCOUNT-IDS"] == "failed"
+
+
+def cli(path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "models_conformance", "cassettes", "check", str(path), *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_no_report_prints_an_account_id_it_found(tmp_path: Path) -> None:
     entry = clean()
     _header("response", "anthropic-workspace-id", WORKSPACE_ID)(entry)
-    run = check([write(tmp_path / "c.yaml", [entry])])
-    run.results.write_json(tmp_path / "r.json")
-    printed = (tmp_path / "r.json").read_text() + "\n".join(located.render() for located in run.failures)
+    reports = {f"--report-{kind}": tmp_path / f"r.{kind}" for kind in ("json", "html", "markdown", "junit")}
+    options = [word for option, path in reports.items() for word in (option, str(path))]
+    result = cli(write(tmp_path / "c.yaml", [entry]), *options)
+    printed = result.stdout + result.stderr + "".join(path.read_text() for path in reports.values())
     assert "CAS-NO-ACCOUNT-IDS" in printed and WORKSPACE_ID not in printed
 
 
 def test_a_recording_that_only_names_its_account_does_not_fail_the_command(tmp_path: Path) -> None:
     entry = clean()
     _header("response", "anthropic-organization-id", ORGANISATION_ID)(entry)
-    path = write(tmp_path / "c.yaml", [entry])
-    result = subprocess.run(
-        [sys.executable, "-m", "models_conformance", "cassettes", "check", str(path)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = cli(write(tmp_path / "c.yaml", [entry]))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "CAS-NO-ACCOUNT-IDS (SHOULD) violated" in result.stdout and "MUST failed: 0" in result.stdout

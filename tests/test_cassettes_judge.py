@@ -1,5 +1,6 @@
-"""``cassettes check`` judges recordings: each requirement it covers fails on a cassette that breaks it
-(naming that requirement alone) and passes on a conformant one; bad files never stop the others."""
+"""``cassettes check`` judges recordings: each requirement one recorded exchange shows fails on a cassette
+that breaks it (naming that requirement alone) and passes on a conformant one; bad files never stop the
+others. The verdicts come from the judge, as every other transcript's do."""
 
 from __future__ import annotations
 
@@ -11,61 +12,24 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from models_conformance import SEED_EXAMPLE
-from models_conformance.cassettes import JUDGED, check
-from models_conformance.cassettes.cross import CROSS_REQUIREMENTS
+from models_conformance.cassettes import load
+from models_conformance.judge.facts import facts_of
 
-DATA = Path(__file__).parent / "data" / "cassettes"
-LIST_PAGE = {
-    "data": [SEED_EXAMPLE],
-    "has_more": False,
-    "first_id": SEED_EXAMPLE["id"],
-    "last_id": SEED_EXAMPLE["id"],
-}
+from .recordings import DATA, LIST_PAGE, check, error, interaction, write
+
 LATER = {**SEED_EXAMPLE, "lifecycle": "active", "line": "opus", "deprecated_at": None, "retires_at": None}
-
-
-def interaction(
-    uri: str,
-    status: int,
-    body: Any,
-    *,
-    method: str = "GET",
-    request_headers: dict[str, str] | None = None,
-    request_body: str = "",
-    headers: dict[str, str] | None = None,
-) -> dict[str, Any]:
-    """One vcrpy-format interaction; a dict or list body is written as JSON."""
-    sent = (
-        {"anthropic-version": "2023-06-01", "x-api-key": "[REDACTED]"}
-        if request_headers is None
-        else request_headers
-    )
-    answered = {"content-type": "application/json", "request-id": "req_0123"} if headers is None else headers
-    text = body if isinstance(body, str) else json.dumps(body)
-    return {
-        "request": {
-            "method": method,
-            "uri": "https://api.example.test" + uri,
-            "body": request_body,
-            "headers": {name: [value] for name, value in sent.items()},
-        },
-        "response": {
-            "status": {"code": status, "message": ""},
-            "headers": {name: [value] for name, value in answered.items()},
-            "body": {"string": text},
-        },
-    }
-
-
-def error(error_type: str, request_id: str = "req_0123") -> dict[str, Any]:
-    return {"type": "error", "error": {"type": error_type, "message": "m"}, "request_id": request_id}
+# The client's request checks are being rewritten (judge/requests.py is a stub): until they land, a
+# recording shows nothing under CLI-*, and these tests say what it must show then.
+CLIENT_CHECKS_PENDING = pytest.mark.xfail(
+    strict=True, reason="the client's request checks (judge/requests.py) are being rewritten"
+)
+SUITE_PROBE = {"user-agent": "models-api-conformance", "anthropic-version": "2023-06-01"}
 
 
 def conformant() -> list[dict[str, Any]]:
-    """A recording in which every requirement the judge covers is shown and met."""
+    """A recording in which every requirement one recorded exchange shows is shown and met."""
     return [
         interaction("/v1/models/claude-opus-4-6", 200, SEED_EXAMPLE),
         interaction("/v1/models?limit=20", 200, LIST_PAGE),
@@ -76,7 +40,7 @@ def conformant() -> list[dict[str, Any]]:
             405,
             error("invalid_request_error"),
             method="POST",
-            request_headers={"user-agent": "models-api-conformance", "anthropic-version": "2023-06-01"},
+            request_headers=SUITE_PROBE,
         ),
         interaction(
             "/v1/models/claude-opus-4-6",
@@ -91,26 +55,35 @@ def conformant() -> list[dict[str, Any]]:
     ]
 
 
-def write(path: Path, interactions: list[dict[str, Any]]) -> Path:
-    path.write_text(yaml.safe_dump({"interactions": interactions, "version": 1}), encoding="utf-8")
-    return path
+# What one recorded exchange shows, whoever recorded it; the rules that take two are tested in
+# test_cassettes_cross.py, and those that need to know what a probe meant in test_cassettes_record.py.
+SERVER_SHOWN = (
+    "SRV-200-SCHEMA",
+    "SRV-200-TYPE",
+    "SRV-200-CREATED-AT",
+    "SRV-200-CONTENT-TYPE",
+    "SRV-404",
+    "SRV-ERROR-ENVELOPE",
+    "SRV-ERROR-STATUS-TYPE",
+    "SRV-NO-5XX",
+    "SRV-METHOD",
+    "SRV-REQUEST-ID",
+    "SRV-LIFECYCLE",
+    "CAS-NO-SECRETS",
+    "CAS-NO-ACCOUNT-IDS",
+)
+CLIENT_SHOWN = ("CLI-PATH", "CLI-EMPTY-ID", "CLI-VERSION", "CLI-AUTH", "CLI-BETAS", "CLI-NO-BODY")
 
 
-def outcomes(*paths: Path) -> dict[str, str]:
-    return {r["id"]: r["outcome"] for r in check(paths).results.report()["results"]}
+def test_a_conformant_recording_passes_every_requirement_one_exchange_shows(tmp_path: Path) -> None:
+    verdicts = check(write(tmp_path / "ok.yaml", conformant())).outcomes
+    assert {rid: verdicts[rid] for rid in SERVER_SHOWN} == dict.fromkeys(SERVER_SHOWN, "passed")
 
 
-def failed(*paths: Path) -> set[str]:
-    return {rid for rid, outcome in outcomes(*paths).items() if outcome == "failed"}
-
-
-# What one exchange shows; the rules that take two are tested in test_cassettes_cross.py.
-ONE_EXCHANGE = tuple(requirement_id for requirement_id in JUDGED if requirement_id not in CROSS_REQUIREMENTS)
-
-
-def test_a_conformant_recording_passes_every_requirement_the_judge_covers(tmp_path: Path) -> None:
-    verdicts = outcomes(write(tmp_path / "ok.yaml", conformant()))
-    assert {rid: verdicts[rid] for rid in ONE_EXCHANGE} == dict.fromkeys(ONE_EXCHANGE, "passed")
+@CLIENT_CHECKS_PENDING
+def test_a_conformant_recording_passes_the_client_requirements_its_requests_show(tmp_path: Path) -> None:
+    verdicts = check(write(tmp_path / "ok.yaml", conformant())).outcomes
+    assert {rid: verdicts[rid] for rid in CLIENT_SHOWN} == dict.fromkeys(CLIENT_SHOWN, "passed")
 
 
 Change = Callable[[list[dict[str, Any]]], None]
@@ -158,14 +131,28 @@ BROKEN: dict[str, tuple[str, Change]] = {
         _body(4, lambda b: b.update(lifecycle="sunset")),
     ),
     "SRV-200-CONTENT-TYPE": ("a 200 says text/plain", _header(0, "response", "content-type", "text/plain")),
-    "SRV-404": ("an unknown model gets 400", _set(2, "response", "status", {"code": 400, "message": ""})),
+    "SRV-404": ("an unknown model gets 410", _set(2, "response", "status", {"code": 410, "message": ""})),
     "SRV-ERROR-ENVELOPE": ("a 405 body lacks error.message", _body(3, lambda b: b["error"].pop("message"))),
     "SRV-ERROR-STATUS-TYPE": (
         "a 401 says permission_error",
         _add(interaction("/v1/models", 401, error("permission_error"))),
     ),
-    "SRV-REQUEST-ID": ("a 200 has no request-id", _header(0, "response", "request-id", None)),
+    "SRV-NO-5XX": ("a model gets 500", _add(interaction("/v1/models/m", 500, error("api_error")))),
+    "SRV-REQUEST-ID": (
+        "an error's request_id is not its request-id header",
+        _body(2, lambda b: b.update(request_id="req_other")),
+    ),
     "SRV-METHOD": ("POST on a model gets 200", _set(3, "response", "status", {"code": 200, "message": ""})),
+    "CAS-NO-SECRETS": (
+        "a set-cookie was kept",
+        _header(0, "response", "set-cookie", "session=abc123; HttpOnly"),
+    ),
+    "CAS-NO-ACCOUNT-IDS": (
+        "a workspace id was kept",
+        _header(2, "response", "anthropic-workspace-id", "wrkspc_01TestOnlyNotARealWorkspace"),
+    ),
+}
+CLIENT_BROKEN: dict[str, tuple[str, Change]] = {
     "CLI-PATH": (
         "the id is sent with a raw space",
         _set(0, "request", "uri", "https://a.test/v1/models/claude opus"),
@@ -178,51 +165,80 @@ BROKEN: dict[str, tuple[str, Change]] = {
     ),
     "CLI-BETAS": ("an empty beta value", _header(4, "request", "anthropic-beta", "files-api-2025-04-14,,")),
     "CLI-NO-BODY": ("the GET carries a body", _set(0, "request", "body", '{"model": "claude-opus-4-6"}')),
-    "CAS-NO-SECRETS": (
-        "a set-cookie was kept",
-        _header(0, "response", "set-cookie", "session=abc123; HttpOnly"),
-    ),
-    "CAS-NO-ACCOUNT-IDS": (
-        "a workspace id was kept",
-        _header(2, "response", "anthropic-workspace-id", "wrkspc_01TestOnlyNotARealWorkspace"),
-    ),
 }
 
 
-def test_every_requirement_the_judge_covers_has_a_broken_recording() -> None:
-    assert set(BROKEN) == set(ONE_EXCHANGE)
+def test_every_requirement_one_exchange_shows_has_a_broken_recording() -> None:
+    assert (set(BROKEN), set(CLIENT_BROKEN)) == (set(SERVER_SHOWN), set(CLIENT_SHOWN))
+
+
+def assert_fails_exactly(tmp_path: Path, requirement_id: str, change: Change) -> None:
+    interactions = conformant()
+    change(interactions)
+    path = write(tmp_path / "broken.yaml", interactions)
+    checked = check(path)
+    assert checked.failed == {requirement_id}
+    result = checked.result(requirement_id)
+    assert result["findings"] and all(f["requirement"] == requirement_id for f in result["findings"])
+    assert all(f["where"].startswith(f"{path} #") for f in result["findings"]), result["findings"]
 
 
 @pytest.mark.parametrize("requirement_id", sorted(BROKEN))
 def test_a_broken_recording_fails_exactly_the_requirement_it_breaks(
     tmp_path: Path, requirement_id: str
 ) -> None:
+    assert_fails_exactly(tmp_path, requirement_id, BROKEN[requirement_id][1])
+
+
+@CLIENT_CHECKS_PENDING
+@pytest.mark.parametrize("requirement_id", sorted(CLIENT_BROKEN))
+def test_a_recorded_request_that_breaks_a_client_requirement_fails_it_alone(
+    tmp_path: Path, requirement_id: str
+) -> None:
+    assert_fails_exactly(tmp_path, requirement_id, CLIENT_BROKEN[requirement_id][1])
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="judge/owners.py names a recorded 404's error.type at `status` under SRV-404, and at "
+    "`$.error.type` under SRV-ERROR-STATUS-TYPE: one fault, two findings (reported)",
+)
+def test_a_not_found_with_another_error_type_is_named_once(tmp_path: Path) -> None:
     interactions = conformant()
-    BROKEN[requirement_id][1](interactions)
-    report = check([write(tmp_path / "broken.yaml", interactions)]).results.report()
-    assert {r["id"] for r in report["results"] if r["outcome"] == "failed"} == {requirement_id}
-    result = next(r for r in report["results"] if r["id"] == requirement_id)
-    assert result["findings"] and all(f["requirement"] == requirement_id for f in result["findings"])
-    assert {f["file"] for f in result["findings"]} == {str(tmp_path / "broken.yaml")}
-    assert all(isinstance(f["interaction"], int) for f in result["findings"])
+    _body(2, lambda b: b["error"].update(type="invalid_request_error"))(interactions)
+    assert check(write(tmp_path / "c.yaml", interactions)).failed == {"SRV-404"}
+
+
+def test_a_recording_that_dropped_request_id_does_not_fail_srv_request_id(tmp_path: Path) -> None:
+    # Recorders drop headers (the registry's exception); a request_id that contradicts one still fails.
+    interactions = [entry for entry in conformant() if entry["request"]["method"] == "GET"]
+    for entry in interactions:
+        entry["response"]["headers"].pop("request-id")
+    checked = check(write(tmp_path / "c.yaml", interactions))
+    assert checked.outcomes["SRV-REQUEST-ID"] == "skipped" and not checked.failed
+
+
+def _credential(headers: dict[str, str], outcome: str) -> Any:
+    marks = [CLIENT_CHECKS_PENDING] if outcome != "skipped" else []
+    return pytest.param(headers, outcome, marks=marks, id=f"{json.dumps(headers)}-{outcome}")
 
 
 @pytest.mark.parametrize(
     ("headers", "outcome"),
     [
-        ({"x-api-key": "[REDACTED]"}, "passed"),  # a redacted value counts
-        ({"authorization": "Bearer <ANTHROPIC_API_KEY>"}, "passed"),
+        _credential({"x-api-key": "[REDACTED]"}, "passed"),  # a redacted value counts
+        _credential({"authorization": "Bearer <ANTHROPIC_API_KEY>"}, "passed"),
         # The whole value scrubbed: a credential was sent in a header; its scheme is not shown.
-        ({"authorization": "REDACTED"}, "passed"),
-        ({"authorization": "[FILTERED]"}, "passed"),
-        ({"authorization": "<API_KEY>"}, "passed"),
-        ({"authorization": "Bearer"}, "passed"),  # the token removed, the scheme kept
-        ({"x-api-key": "<API_KEY>"}, "passed"),
-        ({"authorization": "Basic [REDACTED]"}, "failed"),
-        ({"authorization": "Token abc123"}, "failed"),
-        ({"authorization": ""}, "failed"),
-        ({"x-api-key": ""}, "failed"),
-        ({}, "skipped"),  # recorders remove credentials: no evidence either way
+        _credential({"authorization": "REDACTED"}, "passed"),
+        _credential({"authorization": "[FILTERED]"}, "passed"),
+        _credential({"authorization": "<API_KEY>"}, "passed"),
+        _credential({"authorization": "Bearer"}, "passed"),  # the token removed, the scheme kept
+        _credential({"x-api-key": "<API_KEY>"}, "passed"),
+        _credential({"authorization": "Basic [REDACTED]"}, "failed"),
+        _credential({"authorization": "Token abc123"}, "failed"),
+        _credential({"authorization": ""}, "failed"),
+        _credential({"x-api-key": ""}, "failed"),
+        _credential({}, "skipped"),  # recorders remove credentials: no evidence either way
     ],
 )
 def test_cli_auth_judges_the_credential_header_recorded(
@@ -230,7 +246,7 @@ def test_cli_auth_judges_the_credential_header_recorded(
 ) -> None:
     sent = {"anthropic-version": "2023-06-01", **headers}
     path = write(tmp_path / "c.yaml", [interaction("/v1/models/m", 200, SEED_EXAMPLE, request_headers=sent)])
-    assert outcomes(path)["CLI-AUTH"] == outcome
+    assert check(path).outcomes["CLI-AUTH"] == outcome
 
 
 def test_a_placeholder_request_id_still_counts_as_sent(tmp_path: Path) -> None:
@@ -239,27 +255,27 @@ def test_a_placeholder_request_id_still_counts_as_sent(tmp_path: Path) -> None:
         tmp_path / "c.yaml",
         [interaction("/v1/models/x", 404, error("not_found_error", "req_1"), headers=answered)],
     )
-    assert outcomes(path)["SRV-REQUEST-ID"] == "passed"
+    assert check(path).outcomes["SRV-REQUEST-ID"] == "passed"
 
 
 def test_requests_sent_by_the_server_suite_are_not_judged_as_client_traffic(tmp_path: Path) -> None:
-    probe = {
-        "user-agent": "models-api-conformance",
-        "x-api-key": "[REDACTED]",
-    }  # no anthropic-version, on purpose
-    path = write(
-        tmp_path / "c.yaml",
-        [interaction("/v1/models/m", 400, error("invalid_request_error"), request_headers=probe)],
-    )
-    result = outcomes(path)
+    # No anthropic-version, on purpose: what `server --record` writes says so, and so does the
+    # user-agent of a probe recorded before recordings carried what it meant.
+    probe = interaction("/v1/models/m", 400, error("invalid_request_error"), request_headers={})
+    said = {**probe, "conformance": {"probe": {"key": "valid", "shape": "no anthropic-version"}}}
+    marked = interaction("/v1/models/m", 400, error("invalid_request_error"), request_headers=SUITE_PROBE)
+    marked["request"]["headers"].pop("anthropic-version")
+    path = write(tmp_path / "c.yaml", [said, marked])
+    assert [facts_of(i.exchange).sender for i in load(path).interactions] == ["suite", "suite"]
+    result = check(path).outcomes
     assert result["CLI-VERSION"] == "skipped" and result["SRV-ERROR-ENVELOPE"] == "passed"
 
 
 def test_a_recording_without_models_traffic_is_scanned_but_not_judged(tmp_path: Path) -> None:
     path = write(tmp_path / "c.yaml", [interaction("/v1/messages", 200, {"content": []}, method="POST")])
-    run = check([path])
-    assert run.files[0].models_interactions == 0
-    verdicts = outcomes(path)
+    checked = check(path)
+    assert checked.files[0].models_interactions == 0
+    verdicts = checked.outcomes
     assert verdicts.pop("CAS-NO-SECRETS") == verdicts.pop("CAS-NO-ACCOUNT-IDS") == "passed"
     assert set(verdicts.values()) == {"skipped"}
 
@@ -274,7 +290,8 @@ READABLE = {
     "vcrpy-brotli-binary.yaml": ("vcrpy", set()),
     "vcrpy-zstd-binary.yaml": ("vcrpy", set()),  # two frames, neither with its size
     "vcrpy-placeholder-credentials.yaml": ("vcrpy", set()),
-    "vcrpy-body-not-json.yaml": ("vcrpy", {"SRV-200-SCHEMA", "SRV-ERROR-ENVELOPE"}),
+    # A 200 cut short, and a gateway's 502 in plain text: a user gets that 5xx all the same.
+    "vcrpy-body-not-json.yaml": ("vcrpy", {"SRV-200-SCHEMA", "SRV-ERROR-ENVELOPE", "SRV-NO-5XX"}),
 }
 UNREADABLE = {
     "not-yaml.yaml": "not YAML",
@@ -288,10 +305,10 @@ UNREADABLE = {
 @pytest.mark.parametrize("name", sorted(READABLE))
 def test_each_format_is_read_and_judged(name: str) -> None:
     fmt, expected_failures = READABLE[name]
-    run = check([DATA / name])
-    assert run.files[0].format == fmt and not run.files[0].problems
-    assert run.files[0].models_interactions >= 1
-    assert failed(DATA / name) == expected_failures
+    checked = check(DATA / name)
+    assert checked.files[0].format == fmt and not checked.files[0].problems
+    assert checked.files[0].models_interactions >= 1
+    assert checked.failed == expected_failures
 
 
 COMPRESSED = (
@@ -304,21 +321,26 @@ COMPRESSED = (
 
 @pytest.mark.parametrize("name", COMPRESSED)
 def test_a_compressed_body_is_judged_decompressed(name: str) -> None:
-    verdicts = outcomes(DATA / name)
+    verdicts = check(DATA / name).outcomes
     judged = ("SRV-200-SCHEMA", "SRV-200-TYPE", "SRV-200-CREATED-AT")
     assert [verdicts[requirement_id] for requirement_id in judged] == ["passed"] * 3
 
 
+def test_whole_value_placeholders_are_no_secret_and_no_account_id() -> None:
+    verdicts = check(DATA / "vcrpy-placeholder-credentials.yaml").outcomes
+    assert verdicts["CAS-NO-SECRETS"] == verdicts["CAS-NO-ACCOUNT-IDS"] == "passed"
+
+
+@CLIENT_CHECKS_PENDING
 def test_whole_value_placeholders_show_a_credential_was_sent_in_a_header() -> None:
-    verdicts = outcomes(DATA / "vcrpy-placeholder-credentials.yaml")
-    assert verdicts["CLI-AUTH"] == verdicts["CAS-NO-SECRETS"] == verdicts["CAS-NO-ACCOUNT-IDS"] == "passed"
+    assert check(DATA / "vcrpy-placeholder-credentials.yaml").outcomes["CLI-AUTH"] == "passed"
 
 
 @pytest.mark.parametrize("coding", ["br", "zstd", "gzip, br"])
 def test_a_body_stored_decoded_under_its_content_encoding_is_read_as_is(tmp_path: Path, coding: str) -> None:
     entry = interaction("/v1/models/claude-opus-4-6", 200, SEED_EXAMPLE)
     entry["response"]["headers"]["content-encoding"] = [coding]
-    assert outcomes(write(tmp_path / "c.yaml", [entry]))["SRV-200-SCHEMA"] == "passed"
+    assert check(write(tmp_path / "c.yaml", [entry])).outcomes["SRV-200-SCHEMA"] == "passed"
 
 
 @pytest.mark.parametrize("coding", ["br", "zstd", "compress"])
@@ -326,33 +348,32 @@ def test_a_body_that_cannot_be_decompressed_is_a_problem_of_its_own(tmp_path: Pa
     broken = interaction("/v1/models/claude-opus-4-6", 200, "")
     broken["response"]["body"]["string"] = b"\x28\xb5\x2f\xfd\xff\x8b\x00 not compressed data \xff"
     broken["response"]["headers"]["content-encoding"] = [coding]
-    run = check([write(tmp_path / "c.yaml", [broken, *conformant()])])
-    assert len(run.files[0].problems) == 1 and run.files[0].problems[0].startswith("interaction 0: ")
-    assert "cannot be read" in run.files[0].problems[0] and coding in run.files[0].problems[0]
-    assert run.files[0].models_interactions == 5 and run.unreadable
+    checked = check(write(tmp_path / "c.yaml", [broken, *conformant()]))
+    (problem,) = checked.files[0].problems
+    assert problem.startswith("interaction 0: ") and "cannot be read" in problem and coding in problem
+    assert checked.files[0].models_interactions == 5 and checked.unreadable
 
 
 def test_a_body_that_is_not_json_is_a_finding_not_a_crash() -> None:
-    report = check([DATA / "vcrpy-body-not-json.yaml"]).results.report()
-    schema = next(r for r in report["results"] if r["id"] == "SRV-200-SCHEMA")
+    schema = check(DATA / "vcrpy-body-not-json.yaml").result("SRV-200-SCHEMA")
     assert "not a JSON document" in schema["message"]
 
 
 @pytest.mark.parametrize("name", sorted(UNREADABLE))
 def test_a_bad_file_is_one_clear_problem_and_the_others_are_still_judged(name: str) -> None:
-    run = check([DATA / name, DATA / "r-vcr-scalar-headers.yml"])
-    bad, good = run.files
+    checked = check(DATA / name, DATA / "r-vcr-scalar-headers.yml")
+    bad, good = checked.files
     assert bad.format is None and UNREADABLE[name] in bad.problems[0]
     assert good.problems == [] and good.models_interactions == 1
-    assert run.unreadable
+    assert checked.unreadable and checked.outcomes["SRV-200-SCHEMA"] == "passed"
 
 
 def test_one_unreadable_interaction_leaves_the_others_judged(tmp_path: Path) -> None:
     interactions = conformant()
     interactions.insert(1, {"request": {"method": "GET"}})
-    run = check([write(tmp_path / "c.yaml", interactions)])
-    assert run.files[0].problems == ["interaction 1: no `request` or no `response` recorded"]
-    assert run.files[0].models_interactions == 5
+    checked = check(write(tmp_path / "c.yaml", interactions))
+    assert checked.files[0].problems == ["interaction 1: no `request` or no `response` recorded"]
+    assert checked.files[0].models_interactions == 5
 
 
 def cli(*args: str) -> subprocess.CompletedProcess[str]:
@@ -373,12 +394,11 @@ def test_the_command_reports_json_with_role_cassette_and_locations(tmp_path: Pat
     report = json.loads((tmp_path / "r.json").read_text())
     assert report["role"] == "cassette"
     assert report["files"][0]["format"] == "vcrpy"
-    finding = next(r for r in report["results"] if r["id"] == "SRV-200-TYPE")["findings"][0]
-    assert (finding["file"], finding["interaction"], finding["path"]) == (str(path), 1, "$.data[0].type")
-    assert (
-        "SRV-200-TYPE (MUST) violated" in result.stdout
-        and f"recorded in: {path}, interaction 1" in result.stdout
-    )
+    (finding,) = next(r for r in report["results"] if r["id"] == "SRV-200-TYPE")["findings"]
+    assert (finding["where"], finding["path"], finding["count"]) == (f"{path} #1", "$.data[0].type", 1)
+    assert "SRV-200-TYPE (MUST) violated" in result.stdout and f"(HTTP 200) ({path} #1)" not in result.stdout
+    assert f"response: HTTP 200 ({path} #1)" in result.stdout
+    assert f"reproduce with: models-conformance cassettes check {path}" in result.stdout
 
 
 def test_the_command_exits_0_on_conformant_recordings_and_2_on_a_bad_file(tmp_path: Path) -> None:
@@ -404,7 +424,7 @@ def test_a_folder_is_searched_for_cassettes(tmp_path: Path) -> None:
     (tmp_path / "sub").mkdir()
     write(tmp_path / "sub" / "a.yml", conformant())
     (tmp_path / "notes.txt").write_text("not a cassette")
-    assert [s.path for s in check([tmp_path / "sub" / "a.yml"]).files] == [str(tmp_path / "sub" / "a.yml")]
+    assert [s.path for s in check(tmp_path).files] == [str(tmp_path / "sub" / "a.yml")]
     result = cli(str(tmp_path))
     assert result.returncode == 0 and "a.yml: vcrpy, 5 interaction(s)" in result.stdout
 
@@ -419,16 +439,17 @@ def test_an_edge_proxy_s_recorded_page_is_a_note_not_a_failure(tmp_path: Path) -
         EDGE_PAGE,
         headers={"content-type": "text/html", "server": "cloudflare", "cf-ray": "8f0c2a1b3c4d5e6f-IAD"},
     )
-    run = check([write(tmp_path / "edge.yaml", [*conformant(), edge])])
-    verdicts = {r["id"]: r["outcome"] for r in run.results.report()["results"]}
-    assert {rid: verdicts[rid] for rid in ONE_EXCHANGE} == dict.fromkeys(ONE_EXCHANGE, "passed")
-    (note,) = run.results.report()["notes"]
-    assert note["status"] == 414 and note["interaction"] == len(conformant())
-    assert note["file"].endswith("edge.yaml")
+    checked = check(write(tmp_path / "edge.yaml", [*conformant(), edge]))
+    verdicts = checked.outcomes
+    assert {rid: verdicts[rid] for rid in SERVER_SHOWN} == dict.fromkeys(SERVER_SHOWN, "passed")
+    (note,) = checked.report["notes"]
+    assert (note["kind"], note["status"], note["count"]) == ("intermediary", 414, 1)
+    assert note["marks"] == ["server: cloudflare", "cf-ray"]
 
 
 def test_the_same_page_without_an_intermediary_s_mark_is_the_target_s_own(tmp_path: Path) -> None:
     page = interaction("/v1/models/" + "a" * 9000, 414, EDGE_PAGE, headers={"content-type": "text/html"})
-    path = write(tmp_path / "own.yaml", [*conformant(), page])
-    assert failed(path) == {"SRV-ERROR-ENVELOPE", "SRV-200-CONTENT-TYPE", "SRV-REQUEST-ID"}
-    assert check([path]).results.report()["notes"] == []
+    checked = check(write(tmp_path / "own.yaml", [*conformant(), page]))
+    # Its missing request-id is no finding: recorders drop headers.
+    assert checked.failed == {"SRV-ERROR-ENVELOPE", "SRV-200-CONTENT-TYPE"}
+    assert checked.report["notes"] == []

@@ -1,4 +1,5 @@
-"""``mock --replay``: recorded responses served over HTTP, matched on method and path."""
+"""``mock --replay``: recorded responses served over HTTP, matched on method and path; the recording of a
+run (``server --record``) too."""
 
 from __future__ import annotations
 
@@ -8,12 +9,14 @@ from pathlib import Path
 
 import httpx
 import pytest
+import yaml
 
 from models_conformance import SEED_EXAMPLE
 from models_conformance.cassettes.replay import ReplayError, create_replay_app
 from models_conformance.reference.server import ReferenceServer
 
-from .test_cassettes_judge import DATA, error, interaction, write
+from .recordings import DATA, error, interaction, write
+from .test_cassettes_own import RUN
 
 
 def test_recorded_responses_are_served_in_order_then_the_last_again(tmp_path: Path) -> None:
@@ -48,6 +51,23 @@ def test_gzip_and_ruby_recordings_are_served_decoded() -> None:
         model = httpx.get(server.url + "/v1/models/claude-opus-4-6")
     assert page.json()["data"][0] == SEED_EXAMPLE and "content-encoding" not in page.headers
     assert model.json() == SEED_EXAMPLE and model.headers["request-id"] == "req_gzip"
+
+
+def test_the_recording_of_a_run_is_served_in_the_order_it_was_recorded() -> None:
+    recorded = [
+        i
+        for i in yaml.safe_load(RUN.read_text())["interactions"]
+        if i["request"]["method"] == "GET" and i["request"]["uri"].endswith("/v1/models/claude-opus-4-6")
+    ]
+    assert len(recorded) > 1
+    with (
+        ReferenceServer(app=create_replay_app([RUN.parent])) as server,
+        httpx.Client(base_url=server.url) as client,
+    ):
+        served = [client.get("/v1/models/claude-opus-4-6") for _ in recorded]
+    assert [(r.status_code, r.text) for r in served] == [
+        (i["response"]["status"]["code"], i["response"]["body"]["string"]) for i in recorded
+    ]
 
 
 def test_a_file_that_cannot_be_replayed_is_refused_with_its_reason() -> None:

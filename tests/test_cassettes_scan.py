@@ -1,5 +1,6 @@
 """Secrets never land: the scanner finds a planted key wherever a key can hide, reports never print it,
-and recording scrubs credentials before anything is written.
+and recording (``server --record``, and the vcrpy configuration for one's own tests) scrubs credentials
+before anything is written.
 
 Planted keys are built at run time, so that no file in the repository holds a key-looking literal.
 """
@@ -9,6 +10,8 @@ from __future__ import annotations
 import base64
 import gzip
 import json
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,12 +24,15 @@ import yaml
 import zstandard
 
 from models_conformance import SEED_EXAMPLE
-from models_conformance.cassettes import check, load, scan_cassette, vcr_config
+from models_conformance.cassettes import load, scan_cassette
 from models_conformance.cassettes.accounts import scan_accounts
-from models_conformance.cassettes.suite import reject_leaking
+from models_conformance.cassettes.record import vcr_config, write_transcript
+from models_conformance.exchange import Exchange, Probe, Request, Response
 from models_conformance.reference.server import ReferenceServer
+from models_conformance.transcript import Transcript
 
-from .test_cassettes_judge import interaction
+from ._cli import run_command
+from .recordings import check, interaction
 
 KEY = "sk-ant-" + "api03-" + "Zq7" * 12 + "-plantedAA"
 BEARER_TOKEN = "eyJhbGciOi" + "JIUzI1NiJ9" + "x" * 12
@@ -106,9 +112,8 @@ def test_a_planted_secret_is_found_wherever_it_hides(tmp_path: Path, place: str)
     leaks = scan_cassette(load(path))
     assert [leak.where for leak in leaks] == [where]
     assert leaks[0].interaction == 0
-    report = check([path]).results.report()
-    secrets = next(r for r in report["results"] if r["id"] == "CAS-NO-SECRETS")
-    assert secrets["outcome"] == "failed" and secrets["findings"][0]["interaction"] == 0
+    secrets = check(path).result("CAS-NO-SECRETS")
+    assert secrets["outcome"] == "failed" and secrets["findings"][0]["where"] == f"{path} #0"
 
 
 @pytest.mark.parametrize(
@@ -127,10 +132,7 @@ def test_an_edge_s_visitor_id_cookie_identifies_and_any_other_cookie_may_let_som
 ) -> None:
     entry = clean()
     entry["request" if header == "cookie" else "response"]["headers"][header] = [value]
-    outcomes = {
-        r["id"]: r["outcome"]
-        for r in check([vcrpy_file(tmp_path / "c.yaml", entry)]).results.report()["results"]
-    }
+    outcomes = check(vcrpy_file(tmp_path / "c.yaml", entry)).outcomes
     assert (outcomes["CAS-NO-SECRETS"], outcomes["CAS-NO-ACCOUNT-IDS"]) == (
         ("failed", "passed") if secret else ("passed", "failed")
     )
@@ -154,9 +156,8 @@ def test_a_key_outside_any_interaction_is_found_by_line(tmp_path: Path) -> None:
 
 def test_a_key_in_a_file_that_is_not_yaml_is_still_found(tmp_path: Path) -> None:
     (tmp_path / "c.yaml").write_text(f"interactions: [\n  x-api-key: {KEY}\n")
-    run = check([tmp_path / "c.yaml"])
-    assert run.files[0].format is None
-    assert {r.requirement.id: r.outcome for r in run.results.by_requirement()}["CAS-NO-SECRETS"] == "failed"
+    checked = check(tmp_path / "c.yaml")
+    assert checked.files[0].format is None and checked.outcomes["CAS-NO-SECRETS"] == "failed"
 
 
 PLACEHOLDERS = [
@@ -243,12 +244,20 @@ def test_a_401_to_two_credentials_does_not_say_which_was_wrong(tmp_path: Path) -
 def test_no_report_or_message_prints_a_secret_it_found(tmp_path: Path) -> None:
     entry = clean()
     _query(entry)
-    _response_body(entry)
-    entry["response"]["headers"].pop("request-id")  # another failure, whose reproduction shows the URL
-    run = check([vcrpy_file(tmp_path / "c.yaml", entry)])
-    run.results.write_json(tmp_path / "r.json")
-    printed = (tmp_path / "r.json").read_text() + "\n".join(located.render() for located in run.failures)
-    assert "CLI-AUTH" in printed and "SRV-REQUEST-ID" in printed
+    # Another failure, whose reproduction shows the URL, and whose finding quotes the body.
+    entry["response"]["body"]["string"] = json.dumps({**SEED_EXAMPLE, "display_name": KEY, "type": KEY})
+    reports = {f"--report-{kind}": tmp_path / f"r.{kind}" for kind in ("json", "html", "markdown", "junit")}
+    options = [word for option, path in reports.items() for word in (option, str(path))]
+    path = vcrpy_file(tmp_path / "c.yaml", entry)
+    result = subprocess.run(
+        [sys.executable, "-m", "models_conformance", "cassettes", "check", str(path), *options],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    printed = result.stdout + result.stderr + "".join(path.read_text() for path in reports.values())
+    assert "CAS-NO-SECRETS (MUST) violated" in result.stdout
+    assert "SRV-200-TYPE (MUST) violated" in result.stdout
     assert KEY not in printed and KEY[:12] not in printed
 
 
@@ -337,25 +346,40 @@ def test_recording_stores_a_compressed_body_decoded_and_scrubbed(tmp_path: Path,
     assert exchange.response.header("anthropic-workspace-id") == "[REDACTED]"
 
 
-def test_a_cassette_that_still_leaks_after_recording_is_rejected(tmp_path: Path) -> None:
-    entry = clean()
-    _request_header(entry)
-    vcrpy_file(tmp_path / "leaky.yaml", entry)
-    vcrpy_file(tmp_path / "fine.yaml", clean())
-    rejected = reject_leaking(tmp_path)
-    assert rejected == [
-        "leaky.yaml: request.headers.x-api-key held a credential, not a redaction placeholder"
-    ]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["fine.yaml"]
+def leaky_exchange(body: bytes) -> Exchange:
+    request = Request.make("GET", "http://127.0.0.1:9", "/v1/models/m", {"x-api-key": KEY})
+    response = Response.make(200, {"content-type": "application/json"}, body)
+    return Exchange(request, response, probe=Probe(key="valid"), where="request 1", session="run")
 
 
-def test_a_cassette_that_cannot_be_read_in_full_after_recording_is_rejected(tmp_path: Path) -> None:
-    # A body in a coding nobody decodes cannot be scanned: it might hold anything.
-    entry = clean()
-    entry["response"]["headers"]["content-encoding"] = ["compress"]
-    entry["response"]["body"]["string"] = b"\x1f\x9d\x90\xff\xfe binary"
-    vcrpy_file(tmp_path / "opaque.yaml", entry)
-    (rejected,) = reject_leaking(tmp_path)
-    assert rejected.startswith("opaque.yaml: unreadable after recording (interaction 0: ")
-    assert "'compress' is not one this suite decodes" in rejected
-    assert not (tmp_path / "opaque.yaml").exists()
+def test_a_recording_that_still_holds_a_secret_after_scrubbing_is_deleted(tmp_path: Path) -> None:
+    # A body that is not text is written as it came (!!binary): scrubbing cannot see a key inside it.
+    opaque = leaky_exchange(b"\xff\xfe" + KEY.encode() + b"\x00")
+    fine = leaky_exchange(json.dumps({**SEED_EXAMPLE, "display_name": KEY}).encode())
+    rejected = write_transcript(Transcript("server", "2023-06-01", [fine, opaque]), tmp_path / "run.yaml")
+    assert rejected == ["response.body held an Anthropic API key (sk-ant-…)"]
+    assert not (tmp_path / "run.yaml").exists()
+    assert write_transcript(Transcript("server", "2023-06-01", [fine]), tmp_path / "run.yaml") == []
+    assert KEY[:12] not in (tmp_path / "run.yaml").read_text()
+
+
+async def binary_echo_app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    """Answers a body that is not text, holding the key the request carried."""
+    if scope["type"] != "http":
+        return
+    body = b"\xff\xfe" + dict(scope["headers"]).get(b"x-api-key", b"") + b"\x00"
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+def test_a_run_whose_recording_was_deleted_fails_and_says_why(tmp_path: Path) -> None:
+    recording = tmp_path / "run.yaml"
+    with ReferenceServer(app=binary_echo_app) as server:
+        code, _, output = run_command(
+            "server", "--base-url", server.url, "--examples", "1", "--record", str(recording),
+            tmp_path=tmp_path, env={"ANTHROPIC_API_KEY": KEY},
+        )  # fmt: skip
+    assert code == 1 and not recording.exists()
+    assert "the recording was deleted (CAS-NO-SECRETS): response.body held an Anthropic API key" in output
+    assert KEY not in output and KEY[:12] not in output

@@ -52,8 +52,7 @@ def test_each_kind_of_drift_is_found_in_a_recording(
     found = items(capsys, str(path))
     assert set(found) == {
         ("field", "tier", None),
-        ("field", "capabilities.batch", None),
-        ("field", "capabilities.batch.supported", None),
+        ("field", "capabilities.*", None),
         ("field", "total", None),
         ("enum", "line", "saga"),
         ("enum", "lifecycle", "sunset"),
@@ -74,7 +73,8 @@ def test_each_kind_of_drift_is_found_in_a_recording(
     )
     assert (tier["first_seen"], tier["last_seen"]) == ("2026-03-03T10:00:00Z", "2026-07-01T08:30:00Z")
     assert tier["example"] == {"value": "gold", "file": str(path), "interaction": 0}
-    assert found[("field", "capabilities.batch", None)]["nested"] is True
+    capabilities = found[("field", "capabilities.*", None)]
+    assert (capabilities["nested"], capabilities["members"]) == (True, ["batch", "batch.supported"])
     assert found[("field", "total", None)]["object"] == "list"
     assert found[("enum", "line", "saga")]["open"] is True
     lifecycle = found[("enum", "lifecycle", "sunset")]
@@ -174,7 +174,7 @@ def test_the_terminal_table_and_markdown_list_each_item(
     code, out, _ = drift(capsys, str(path))
     assert code == 0
     assert f"{path}: vcrpy, 7 interaction(s), 6 for models" in out
-    assert "drift: 12 things the contract does not describe in 6 models exchanges" in out
+    assert "drift: 11 things the contract does not describe in 6 models exchanges" in out
     lines = out.splitlines()
     header = next(line for line in lines if line.startswith("kind "))
     assert header.split() == [
@@ -189,13 +189,34 @@ def test_the_terminal_table_and_markdown_list_each_item(
         "example",
         "where",
     ]
-    assert any(line.split()[:4] == ["nested", "field", "capabilities.batch", "2023-06-01"] for line in lines)
+    folded = "capabilities.* (2 members: batch, batch.supported)"
+    assert any(line.startswith("nested field") and folded in line and "2023-06-01" in line for line in lines)
     assert any(line.startswith("open enum value") and 'line = "saga"' in line for line in lines)
     assert any(line.startswith("error type") and "quota_exceeded_error (HTTP 429)" in line for line in lines)
     code, out, _ = drift(capsys, str(path), "--markdown")
     assert out.startswith("## Drift\n")
     assert "| kind | item | contract | count | first seen | last seen | example | where |" in out
     assert "| beta | `brand-new-2026-01-01` |" in out
+
+
+def test_the_members_of_an_object_typed_only_as_an_object_are_one_row_naming_them_all(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    wide = {f"feature_{n}": {"supported": True} for n in range(8)}
+    models = [
+        {**SEED_EXAMPLE, "capabilities": {"batch": {"supported": True}}},
+        {**SEED_EXAMPLE, "id": "m2", "capabilities": wide},
+    ]
+    path = write_vcrpy(tmp_path / "c.yaml", [vcrpy("/v1/models", 200, page(*models))])
+    found = items(capsys, str(path))
+    (row,) = [item for key, item in found.items() if key[0] == "field"]
+    names = sorted(["batch", "batch.supported", *wide, *(f"{name}.supported" for name in wide)])
+    assert (row["name"], row["count"], row["members"]) == ("capabilities.*", 2, names)
+    _, out, _ = drift(capsys, str(path))  # the terminal names a few; --json and the reports all
+    assert "capabilities.* (18 members: batch, batch.supported, feature_0, feature_0.supported, " in out
+    assert "… and 12 more)" in out
+    _, out, _ = drift(capsys, str(path), "--markdown")
+    assert all(name in out for name in names)
 
 
 def test_fail_on_drift_exits_1_when_drift_is_found(tmp_path: Path) -> None:
@@ -263,6 +284,10 @@ def test_a_drift_document_reads_back_and_adds_up(tmp_path: Path, capsys: pytest.
     broken.write_text(json.dumps({"tool": {}, "results": [], "drift": {"items": [{"kind": "nonsense"}]}}))
     code, _, err = drift(capsys, str(broken))
     assert code == 2 and "drift.items[0]: not a drift item" in err
+    members = {"kind": "field", "name": "capabilities.*", "count": 1, "members": "batch"}
+    broken.write_text(json.dumps({"items": [members], "exchanges": 1}))
+    code, _, err = drift(capsys, str(broken))
+    assert code == 2 and "items[0]: members is a list of strings" in err
 
 
 def test_hostile_values_cannot_break_the_markdown_or_the_html(

@@ -4,9 +4,10 @@ The report comes from a real run of the command line against a server with a few
 (one of them answers with markup where the model's ``type`` belongs). A small harness page loads the
 report in a frame and reads it the way a reader does: ``innerText`` leaves out whatever is collapsed
 or hidden, and ``checkVisibility()`` says whether an element is shown. The reader sees the matrix
-with each requirement's outcome and, without a click, each failure's message, expected and received
-values and curl command (further findings of the same requirement are one click away), and the
-command reproduces the failure when run in a shell.
+with each requirement's outcome and how much it was judged on and, without a click, each failure's
+message and its first distinct problems: how often, in what kind of exchange and in which probes
+each was seen, the expected and received values and the curl command (further problems of the same
+requirement are one click away); and the command reproduces the failure when run in a shell.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import pytest
 
 from models_conformance.reference.app import create_app
 from models_conformance.reference.server import ReferenceServer
-from models_conformance.reports.html import MAX_FINDINGS, SHOWN_FINDINGS
+from models_conformance.reports.html import MAX_GROUPS, SHOWN_GROUPS
 
 from .broken_servers import FAULTS, Fault, map_models
 
@@ -198,12 +199,6 @@ def failed(report: dict[str, Any]) -> list[dict[str, Any]]:
     return [result for result in report["results"] if result["outcome"] == "failed"]
 
 
-def distinct(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The findings without repeats (the report shows a repeated one once, with its count)."""
-    keys = [json.dumps(finding, sort_keys=True) for finding in findings]
-    return [finding for i, finding in enumerate(findings) if keys[i] not in keys[:i]]
-
-
 def test_the_run_is_a_failing_one(report: dict[str, Any]) -> None:
     ids = {result["id"] for result in failed(report)}
     assert {"SRV-200-TYPE", "SRV-NO-5XX", "SRV-METHOD", "SRV-REQUEST-ID"} <= ids
@@ -212,6 +207,7 @@ def test_the_run_is_a_failing_one(report: dict[str, Any]) -> None:
 def test_the_reader_sees_the_verdict_and_the_run(report: dict[str, Any], seen: dict[str, Any]) -> None:
     must = report["summary"]["must_failed"]
     assert seen["verdict"] == f"✗ {must} MUST requirement{'s' if must != 1 else ''} failed"
+    assert f"Tested {report['description']}." in seen["text"]
     assert f"requests sent\n{report['requests_sent']}" in seen["text"]
     assert f"--seed {report['seed']}" in seen["text"]
 
@@ -220,10 +216,11 @@ def test_the_matrix_shows_every_requirement_with_its_level_and_outcome(
     report: dict[str, Any], seen: dict[str, Any]
 ) -> None:
     outcomes = ["passed", "failed", "skipped"]
-    assert seen["headers"] == ["requirement", "level", *outcomes, "statement", "detail"]
+    assert seen["headers"] == ["requirement", "level", *outcomes, "judged", "statement", "detail"]
     assert [row["requirement"] for row in seen["rows"]] == [r["id"] for r in report["results"]]
     for row, result in zip(seen["rows"], report["results"], strict=True):
         assert row["level"] == result["level"]
+        assert row["judged"] == str(result["judged"])
         symbol = {"passed": "✓", "failed": "✗", "skipped": "○"}[result["outcome"]]
         assert row[result["outcome"]] == f"{symbol} {result['outcome']}"
         assert all(row[o] == "" for o in outcomes if o != result["outcome"])
@@ -238,24 +235,26 @@ def test_each_failures_details_are_shown_without_a_click(
         details = shown[result["id"]]
         assert details["open"]
         assert result["message"].splitlines()[0] in details["text"]
-        for finding in distinct(result["findings"])[:SHOWN_FINDINGS]:
-            assert finding["path"] in details["text"]
-            assert f"expected\n{finding.get('expected', '(absent)')}" in details["text"]
-            assert f"received\n{finding.get('received', '(absent)')}" in details["text"]
-            assert {"text": finding["reproduction"], "visible": True} in details["reproductions"]
+        for group in result["findings"][:SHOWN_GROUPS]:
+            times = "once" if group["count"] == 1 else f"{group['count']} times"
+            assert f"Seen {times} ({group['shape']}), in: {group['seen_in']}" in details["text"]
+            assert group["path"] in details["text"]
+            assert f"expected\n{group.get('expected', '(absent)')}" in details["text"]
+            assert f"received\n{group.get('received', '(absent)')}" in details["text"]
+            assert {"text": group["reproduction"], "visible": True} in details["reproductions"]
 
 
-def test_further_findings_are_one_click_on_their_summary_away(
+def test_further_problems_are_one_click_on_their_summary_away(
     report: dict[str, Any], seen: dict[str, Any]
 ) -> None:
-    many = [result for result in failed(report) if len(distinct(result["findings"])) > SHOWN_FINDINGS]
-    assert many, "the run should have a requirement with many findings"
+    many = [result for result in failed(report) if len(result["findings"]) > SHOWN_GROUPS]
+    assert many, "the run should have a requirement with many distinct problems"
     for result in many:
         index = [d["id"] for d in seen["failures"]].index(result["id"])
         details = seen["failures"][index]
-        expected = [f["reproduction"] for f in distinct(result["findings"])[:MAX_FINDINGS]]
+        expected = [group["reproduction"] for group in result["findings"][:MAX_GROUPS]]
         assert [pre["text"] for pre in details["reproductions"]] == expected
-        assert [pre["visible"] for pre in details["reproductions"]].count(True) == SHOWN_FINDINGS
+        assert [pre["visible"] for pre in details["reproductions"]].count(True) == SHOWN_GROUPS
         assert all(seen["failuresAfterShowingMore"][index])
 
 

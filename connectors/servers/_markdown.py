@@ -68,10 +68,14 @@ def failure(result: dict[str, Any], entry: dict[str, str] | None, canonical: Can
         seen.add(key)
         if len(seen) > MAX_FINDINGS:
             break
+        # A finding stands for every exchange of its shape that showed the same problem.
+        count = finding.get("count", 1)
+        repeated = f"; seen {count} times ({finding.get('seen_in')})" if count > 1 else ""
         lines.append(
             f"- at {code(str(finding.get('path')))}: "
             f"expected {code(canonical(short(finding.get('expected'))))}, "
-            f"received {code(canonical(short(finding.get('received'))))} (HTTP {finding.get('status')})"
+            f"received {code(canonical(short(finding.get('received'))))} "
+            f"(HTTP {finding.get('status')}{repeated})"
         )
     if seen:
         lines.append("")

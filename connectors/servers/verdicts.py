@@ -149,7 +149,7 @@ def _target_section(
         f"{s['skipped']} skipped; MUST failed: {s['must_failed']}; {report.get('requests_sent', '?')} "
         "requests (timings are in the run records: they would change the document on every run)."
     )
-    lines += ["", "| requirement | level | outcome | judgment |", "|---|---|---|---|"]
+    lines += ["", "| requirement | level | outcome | judged | judgment |", "|---|---|---|---|---|"]
     failures = []
     for result in report["results"]:
         verdict = ""
@@ -161,7 +161,8 @@ def _target_section(
                 unjudged.append((name, result["id"]))
             failures.append((result, entry))
         outcome = f"**{result['outcome']}**" if result["outcome"] == "failed" else result["outcome"]
-        lines.append(f"| {result['id']} | {result['level']} | {outcome} | {verdict} |")
+        judged = result.get("judged", "")  # how many exchanges it was judged on
+        lines.append(f"| {result['id']} | {result['level']} | {outcome} | {judged} | {verdict} |")
     lines.append("")
     for result, entry in failures:
         lines += failure(result, entry, canonical)

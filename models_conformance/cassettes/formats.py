@@ -11,8 +11,10 @@ Two layouts are read:
 
 A compressed body (gzip, deflate, brotli or zstd: :mod:`..codings`) is decompressed wherever it was
 recorded compressed; a recorder that stored it already decoded but kept ``content-encoding`` is
-handled too. What a file may hold is bounded (:class:`~.documents.FileLimits`): a file past a limit
-is refused with the reason, a body past it is a problem of its interaction.
+handled too; an interaction the suite recorded (``server --record``: it carries ``conformance:``) holds
+its body as the run judged it, and is taken as written. What a file may hold is bounded
+(:class:`~.documents.FileLimits`): a file past a limit is refused with the reason, a body past it is a
+problem of its interaction.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..codings import GZIP_MAGIC, CodingError, TooLarge, decode
-from ..exchange import Exchange, Probe, Request, Response
+from ..exchange import SUITE_USER_AGENT, Exchange, Probe, Request, Response
 from ..limits import FileLimits
 from ..schemas import CONTRACTS, DEFAULT_CONTRACT
 from ..times import parse_time
@@ -149,7 +151,11 @@ def _interaction(path: str, index: int, entry: Any, default_contract: str, max_b
     response_headers = _headers(response.get("headers"))
     # Old vcrpy httpx cassettes keep the body under `content`.
     response_body = _body(response["content"] if "content" in response else response.get("body")) or b""
-    response_headers, response_body = _decoded(response_headers, response_body, max_body)
+    meaning = entry.get("conformance")
+    if not isinstance(meaning, Mapping):
+        # Recorders keep a body compressed, or decoded under its content-encoding. The suite (--record)
+        # writes it as it judged it: undoing a coding again would judge another body than the run did.
+        response_headers, response_body = _decoded(response_headers, response_body, max_body)
     version = exchange_request.header("anthropic-version")
     contract = version if version in CONTRACTS else default_contract
     unrecorded = frozenset(
@@ -171,9 +177,12 @@ def _interaction(path: str, index: int, entry: Any, default_contract: str, max_b
         session=path,
         unrecorded=unrecorded,
     )
-    meaning = entry.get("conformance")
     if isinstance(meaning, Mapping):
         exchange = _the_suites_own(exchange, meaning, entry.get("recorded_at"))
+    elif (exchange_request.header("user-agent") or "").startswith(SUITE_USER_AGENT):
+        # The suite's probe, recorded before recordings said what it meant: it breaks client rules on
+        # purpose, and is judged for the server alone.
+        exchange = dataclasses.replace(exchange, source="probe")
     return Interaction(
         index,
         exchange,
@@ -205,6 +214,19 @@ def _the_suites_own(exchange: Exchange, meaning: Mapping[str, Any], recorded_at:
         at=at.timestamp() if at is not None else exchange.at,
         where=str(meaning.get("where") or exchange.where),
         session=str(meaning.get("session") or exchange.session),
+        superseded=_superseded(meaning.get("superseded")),
+    )
+
+
+def _superseded(recorded: Any) -> tuple[Response, ...]:
+    """The answers the suite retried before the one it judged (an edge proxy's transient 502)."""
+    if recorded is None:
+        return ()
+    if not isinstance(recorded, list) or not all(isinstance(answer, Mapping) for answer in recorded):
+        raise CassetteError("`conformance.superseded` is not a list of responses")
+    return tuple(
+        Response.make(_status(answer), _headers(answer.get("headers")), _body(answer.get("body")) or b"")
+        for answer in recorded
     )
 
 

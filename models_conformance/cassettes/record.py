@@ -7,9 +7,11 @@ so that ``models-conformance cassettes check FILE`` gives the verdicts of the ru
 
 Use the scrubbing in one's own tests too::
 
+    from models_conformance.cassettes import record
+
     @pytest.fixture(scope="module")
     def vcr_config():
-        return models_conformance.cassettes.vcr_config()
+        return record.vcr_config()
 
 Cassettes match on method, path and query, never on the host (a local server's port changes every
 run). Scrubbing happens before anything is written: credential headers become ``[REDACTED]`` (an
@@ -23,10 +25,8 @@ scanned.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -34,7 +34,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import yaml
 
 from ..codings import CodingError, TooLarge, decode
-from ..exchange import Exchange
+from ..exchange import Exchange, Response
 from ..limits import FileLimits
 from ..secret import REDACTED, redact
 from ..transcript import Transcript
@@ -43,7 +43,6 @@ from .scan import CREDENTIAL_HEADERS, KEY_PATTERNS, is_placeholder
 
 __all__ = [
     "MATCH_ON",
-    "raw_targets",
     "scrub_request",
     "scrub_response",
     "scrub_text",
@@ -179,33 +178,6 @@ def _decode(response: dict[str, Any]) -> None:
     body["string"] = plain
 
 
-@contextlib.contextmanager
-def raw_targets() -> Iterator[None]:
-    """Make vcrpy record and match the request target httpx really sent.
-
-    The suite's :class:`~models_conformance.target.Target` gives httpx the base URL and puts the exact target
-    (percent-encodings and dot segments as written) in httpx's ``target`` extension; vcrpy's httpx stub
-    only looks at ``request.url``, so without this every request would be recorded as ``/``.
-    """
-    from vcr.stubs import httpx_stubs  # type: ignore[import-untyped]
-
-    original = httpx_stubs._make_vcr_request
-
-    def make_vcr_request(real_request: Any, real_request_body: Any) -> Any:
-        request = original(real_request, real_request_body)
-        target = real_request.extensions.get("target")
-        if target:
-            url = real_request.url
-            request.uri = f"{url.scheme}://{url.netloc.decode('ascii')}{target.decode('ascii')}"
-        return request
-
-    httpx_stubs._make_vcr_request = make_vcr_request
-    try:
-        yield
-    finally:
-        httpx_stubs._make_vcr_request = original
-
-
 def _scrubbed_headers(headers: tuple[tuple[str, str], ...], *, response: bool) -> dict[str, list[str]]:
     scrubbed: dict[str, list[str]] = {}
     for name, value in headers:
@@ -228,6 +200,14 @@ def _body_string(body: bytes) -> str | bytes:
         return body  # written as !!binary; the scan after writing judges it
 
 
+def _response(response: Response) -> dict[str, Any]:
+    return {
+        "status": {"code": response.status, "message": ""},
+        "headers": _scrubbed_headers(response.headers, response=True),
+        "body": {"string": _body_string(response.body)},
+    }
+
+
 def _interaction(exchange: Exchange) -> dict[str, Any]:
     request, response = exchange.request, exchange.response
     parts = urlsplit(request.url)
@@ -246,6 +226,9 @@ def _interaction(exchange: Exchange) -> dict[str, Any]:
         meaning["contract"] = exchange.contract
     if response.problem is not None:
         meaning["problem"] = scrub_text(response.problem)
+    if exchange.superseded:
+        # The answers retried before this one (an edge proxy's transient 502): the run's notes show them.
+        meaning["superseded"] = [_response(earlier) for earlier in exchange.superseded]
     entry: dict[str, Any] = {
         "request": {
             "method": request.method,
@@ -253,11 +236,7 @@ def _interaction(exchange: Exchange) -> dict[str, Any]:
             "body": _body_string(request.body) if request.body else None,
             "headers": _scrubbed_headers(request.headers, response=False),
         },
-        "response": {
-            "status": {"code": response.status, "message": ""},
-            "headers": _scrubbed_headers(response.headers, response=True),
-            "body": {"string": _body_string(response.body)},
-        },
+        "response": _response(response),
         "conformance": meaning,
     }
     if exchange.at is not None:

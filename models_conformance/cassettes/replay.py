@@ -62,14 +62,25 @@ def create_replay_app(paths: Iterable[str | Path], limits: FileLimits | None = N
         raise ReplayError("cannot replay: " + "; ".join(problems))
     app = ReplayApp(interaction for cassette in cassettes for interaction in cassette.interactions)
     cross = judge_across(i.exchange for cassette in cassettes for i in cassette.interactions)
-    app.contradictions = [_contradiction(finding) for finding in cross.findings()]
+    app.contradictions = _contradictions(cross.findings())
     return app
 
 
-def _contradiction(finding: Finding) -> str:
-    compared = f", compared with {finding.compared.where}" if finding.compared is not None else ""
-    requirement = finding.requirement
-    return f"{requirement.id} ({requirement.level}): {finding.message} ({finding.where}{compared})"
+def _contradictions(findings: Iterable[Finding]) -> list[str]:
+    """One line per rule the recordings break: its first contradiction, and how many more there are."""
+    by_rule: dict[str, list[Finding]] = defaultdict(list)
+    for finding in findings:
+        by_rule[finding.requirement_id].append(finding)
+    lines = []
+    for found in by_rule.values():
+        first, requirement = found[0], found[0].requirement
+        compared = f", compared with {first.compared.where}" if first.compared is not None else ""
+        more = f" (+{len(found) - 1} more)" if len(found) > 1 else ""
+        lines.append(
+            f"{requirement.id} ({requirement.level}) fails across the recordings: {first.message} "
+            f"({first.where}{compared}){more}"
+        )
+    return lines
 
 
 class ReplayApp:

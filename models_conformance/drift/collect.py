@@ -114,6 +114,7 @@ class Drift:
             ):
                 # The example is the earliest one seen; of those seen at once, the first read.
                 item.example = {"value": safe.shown(seen.name, seen.example), **where()}
+            item.members |= {safe.printable(member) for member in seen.members}
             item.seen(when, count * exchanges)
 
     def _fold(self) -> None:

@@ -2,8 +2,10 @@
 
 A body is walked beside its schema. A member the schema's ``properties`` (or an
 ``additionalProperties`` schema) does not name is an undescribed field, and so is everything inside
-it; a nested one is written as a dotted path (``capabilities.thinking.types.adaptive``; ``[]`` for the
-elements of an array). A string outside a property's ``enum`` is a new value of a closed enum; a
+it; a nested one is written as a dotted path (``thinking.types.adaptive``; ``[]`` for the elements of
+an array). The members of an object the schema types only as an object (``capabilities``: its names
+grow with every release) are one thing, ``capabilities.*``, that names how many members were seen and
+which. A string outside a property's ``enum`` is a new value of a closed enum; a
 string property with ``examples`` but no ``enum`` (``line``) is an open enum, whose new values are
 listed as such. A value of the wrong type is a violation for the suite to judge, not drift: the walk
 does not descend into it.
@@ -11,11 +13,11 @@ does not descend into it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-__all__ = ["MAX_DEPTH", "Seen", "undescribed"]
+__all__ = ["MAX_DEPTH", "Seen", "counted", "undescribed"]
 
 # Deeper than any real body; a walk stops there rather than recurse without end into a hostile one.
 MAX_DEPTH = 24
@@ -39,6 +41,19 @@ class Seen:
     status: int | None = None  # error_type: the HTTP status it came with
     contract: str | None = None  # field, enum: the contract version whose schema was applied
     beyond_seed: bool = False  # field: described by the schema from a later source, not by the seed
+    # field ``x.*``: the paths inside the object ``x`` that its schema types only as an object
+    members: frozenset[str] = field(default=frozenset(), compare=False)
+
+
+def counted(found: Iterable[Seen]) -> tuple[tuple[Seen, int], ...]:
+    """Each thing once, with how many times it was seen; the members of ``x.*`` of all of them."""
+    by_thing: dict[Seen, tuple[Seen, int]] = {}
+    for seen in found:
+        first, count = by_thing.get(seen, (seen, 0))
+        if seen.members - first.members:
+            first = replace(first, members=first.members | seen.members)
+        by_thing[seen] = (first, count + 1)
+    return tuple(by_thing.values())
 
 
 def _allows(schema: dict[str, Any], json_type: str) -> bool:
@@ -73,7 +88,9 @@ def _members(
         yield from _enum_value(sub, path, value, contract)
         if depth >= MAX_DEPTH:
             continue
-        if isinstance(value, dict) and _allows(sub, "object"):
+        if isinstance(value, dict) and _allows(sub, "object") and _only_typed(sub):
+            yield from _folded(value, path, contract, owner, depth + 1)
+        elif isinstance(value, dict) and _allows(sub, "object"):
             yield from _members(value, sub, f"{path}.", contract, owner, depth + 1)
         elif isinstance(value, list) and _allows(sub, "array"):
             items = sub.get("items")
@@ -82,6 +99,19 @@ def _members(
                     yield from _members(element, items, f"{path}[].", contract, owner, depth + 1)
                 elif isinstance(element, dict) and not isinstance(items, dict):
                     yield from _inside(element, f"{path}[]", contract, owner, depth + 1)
+
+
+def _only_typed(schema: dict[str, Any]) -> bool:
+    """Whether ``schema`` describes none of an object's members (it says only that it is an object)."""
+    return "properties" not in schema and not isinstance(schema.get("additionalProperties"), dict)
+
+
+def _folded(value: dict[str, Any], path: str, contract: str, owner: str, depth: int) -> Iterator[Seen]:
+    """The members of an object whose schema names none of them: one thing, ``path.*``."""
+    inside = _inside(value, path, contract, owner, depth)
+    inner = frozenset(seen.name.removeprefix(f"{path}.") for seen in inside)
+    if inner:
+        yield Seen("field", f"{path}.*", value, nested=True, object=owner, contract=contract, members=inner)
 
 
 def _inside(value: Any, path: str, contract: str, owner: str, depth: int) -> Iterator[Seen]:

@@ -2,7 +2,8 @@
 
 An item is named by its kind, its name (a field path, an enum field, a beta value, an error type, a
 header), the new value of an enum, the HTTP status of an error type, the object a field belongs to
-(``model`` or ``list``) and the contract version it was judged under; everything else adds up.
+(``model`` or ``list``) and the contract version it was judged under; everything else adds up (the
+members of a ``x.*`` field: every one seen).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ class Item:
     first_seen: str | None = None
     last_seen: str | None = None
     example: dict[str, Any] = field(default_factory=dict)
+    members: set[str] = field(default_factory=set)  # field ``x.*``: the paths seen inside ``x``
 
     @property
     def key(self) -> Key:
@@ -56,6 +58,7 @@ class Item:
         if earlier or not self.example:
             self.example = other.example
         self.count += other.count
+        self.members |= other.members
         for when in (other.first_seen, other.last_seen):
             self.seen(when, 0)
 
@@ -63,6 +66,8 @@ class Item:
         data: dict[str, Any] = {"kind": self.kind, "name": self.name}
         if self.kind == "field":
             data.update(nested=self.nested, object=self.object, contract=self.contract)
+            if self.members:
+                data["members"] = sorted(self.members)
         elif self.kind == "enum":
             data.update(value=self.value, open=self.open, contract=self.contract)
         elif self.kind == "error_type":
@@ -88,6 +93,9 @@ class Item:
         if not all(d is None or isinstance(d, str) for d in dates):
             raise DriftFormatError(f"{where}: first_seen and last_seen are strings or null")
         example = data.get("example")
+        members = data.get("members", [])
+        if not isinstance(members, list) or not all(isinstance(member, str) for member in members):
+            raise DriftFormatError(f"{where}: members is a list of strings")
         status = data.get("status")
         return cls(
             kind=data["kind"],
@@ -102,6 +110,7 @@ class Item:
             first_seen=dates[0],
             last_seen=dates[1],
             example=dict(example) if isinstance(example, dict) else {},
+            members=set(members),
         )
 
 

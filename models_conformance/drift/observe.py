@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import re
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from ..exchange import SUITE_USER_AGENT as USER_AGENT
 from ..exchange import Exchange, Response
 from . import known
-from .fields import Seen, undescribed
+from .fields import Seen, counted, undescribed
 
 __all__ = [
     "SEED_CONTRACT",
@@ -94,7 +94,7 @@ def _walk(response: Response, contract: str) -> Counted:
     if not isinstance(parsed, dict):
         return ()
     found = _page(parsed, contract) if _is_page(parsed) else _model(parsed, contract)
-    return tuple(Counter(found).items())
+    return counted(found)
 
 
 def _headers(exchange: Exchange) -> list[Seen]:

@@ -30,6 +30,8 @@ Row = tuple[str, str, str, str, str, str, str, str]
 # An item is never cut: two long paths may differ only at their ends.
 _WIDTHS = {"example": 36, "where": 64}
 SUMMARY_NAMES = 4
+# The members of a ``x.*`` field named in the terminal (the reports and --json name them all).
+MEMBERS_SHOWN = 6
 _KIND_LABELS = {
     "field": "fields",
     "enum": "enum values",
@@ -55,8 +57,13 @@ def _kind(item: dict[str, Any]) -> str:
     return kind.replace("_", " ")
 
 
-def _name(item: dict[str, Any]) -> str:
+def _name(item: dict[str, Any], short: bool = False) -> str:
     name = str(item.get("name", ""))
+    members = item.get("members")
+    if item.get("kind") == "field" and isinstance(members, list) and members:
+        shown = members[:MEMBERS_SHOWN] if short else members
+        more = f", … and {len(members) - len(shown)} more" if len(members) > len(shown) else ""
+        return f"{name} ({len(members)} members: {', '.join(map(str, shown))}{more})"
     if item.get("kind") == "enum":
         return f"{name} = {json.dumps(item.get('value'), ensure_ascii=False)}"
     if item.get("kind") == "error_type" and item.get("status") is not None:
@@ -85,7 +92,7 @@ def _row(item: dict[str, Any], short: bool = False) -> Row:
     value = str(example.get("value", "")) if isinstance(example, dict) else ""
     return (
         _kind(item),
-        _name(item),
+        _name(item, short),
         str(item.get("contract") or ""),
         str(item.get("count", "")),
         _date(item.get("first_seen")),
@@ -165,7 +172,7 @@ def summary_lines(drift: Any, shown: int = SUMMARY_NAMES) -> list[str]:
         of_kind = sorted((i for i in items if i.get("kind") == kind), key=lambda i: bool(i.get("nested")))
         if not of_kind:
             continue
-        listed = ", ".join(_name(item) for item in of_kind[:shown])
+        listed = ", ".join(_name(item, short=True) for item in of_kind[:shown])
         more = f", … and {len(of_kind) - shown} more" if len(of_kind) > shown else ""
         lines.append(f"  {label} ({len(of_kind)}): {listed}{more}")
     if items:

@@ -233,6 +233,8 @@ def _skipped(rule: Tally, recorded: list[Get]) -> str:
     models = [get for get in recorded if get.reported is not None]
     if rule.requirement_id == LISTED:
         if not any(get.listed for get in recorded):
+            if any(get.kind == "list" for get in recorded):
+                return "the list's entries are no valid model objects (SRV-200-* judge them)"
             return "no model list was seen (no GET /v1/models answered 200 with `data`)"
         return "no listed model was retrieved"
     if not models:

@@ -1,6 +1,6 @@
-"""``python -m models_conformance.reports REPORT.json [--html PATH] [--markdown PATH]``.
+"""``python -m models_conformance.reports REPORT.json [--html PATH] [--markdown PATH] [--junit PATH]``.
 
-Converts an existing JSON report; with neither option the Markdown summary goes to standard output.
+Converts an existing JSON report; with no option the Markdown summary goes to standard output.
 ``-`` as a PATH means standard output too.
 """
 
@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from . import render_html, render_markdown
+from . import render_html, render_junit, render_markdown
 
 
 def _load(path: str) -> dict[str, Any]:
@@ -43,17 +43,22 @@ def _write(path: str, text: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m models_conformance.reports",
-        description="Render a JSON conformance report as HTML and/or Markdown.",
+        description="Render a JSON conformance report as HTML, Markdown and/or JUnit XML.",
     )
     parser.add_argument("report", metavar="REPORT.json", help="a report written by --report-json")
     parser.add_argument("--html", metavar="PATH", help="write the self-contained HTML report here")
     parser.add_argument("--markdown", metavar="PATH", help="write the Markdown summary here")
+    parser.add_argument(
+        "--junit", metavar="PATH", help="write JUnit XML here (one test case per requirement)"
+    )
     args = parser.parse_args(argv)
     try:
         report = _load(args.report)
         if args.html:
             _write(args.html, render_html(report))
-        if args.markdown or not args.html:
+        if args.junit:
+            _write(args.junit, render_junit(report))
+        if args.markdown or not (args.html or args.junit):
             _write(args.markdown or "-", render_markdown(report))
     except SystemExit as exc:
         print(f"error: {exc.code}", file=sys.stderr)

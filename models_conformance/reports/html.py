@@ -20,10 +20,10 @@ from . import view
 
 __all__ = ["render_html"]
 
-# A requirement's first findings are shown, the next ones are one click away (often the same
-# violation seen in other exchanges), and past the limit the JSON report has them all.
-SHOWN_FINDINGS = 3
-MAX_FINDINGS = 200
+# A requirement's first finding groups (distinct problems) are shown, the next ones are one click
+# away, and past the limit the JSON report has them all.
+SHOWN_GROUPS = 3
+MAX_GROUPS = 200
 SYMBOLS = {"passed": "✓", "failed": "✗", "skipped": "○", "expected-failure": "!"}
 _KEY_HINT = "set ANTHROPIC_API_KEY in your shell first"
 
@@ -88,8 +88,10 @@ def _header(report: dict[str, Any]) -> str:
         f'<p class="verdict {"ok" if ok else "bad"}" id="verdict">'
         f'<span aria-hidden="true">{symbol} </span>{escape(headline)}</p>',
         f'<p class="counts">{escape(view.counts_line(report))}</p>',
-        _dl(view.run_fields(report), "run"),
     ]
+    if view.description(report):
+        parts.append(f'<p class="description">Tested {escape(view.description(report))}.</p>')
+    parts.append(_dl(view.run_fields(report), "run"))
     command = view.reproduce_command(report)
     if command is not None:
         parts.append(_reproduction(command, "Run the same cases again (same seed)"))
@@ -109,7 +111,10 @@ def _filter(report: dict[str, Any], outcomes: list[str]) -> str:
 
 def _matrix(report: dict[str, Any], anchors: dict[int, str]) -> str:
     outcomes = view.outcomes(report)
+    counted = any(view.judged_of(result) is not None for result in view.results(report))
     head = "".join(f'<th scope="col" class="cell">{escape(o)}</th>' for o in outcomes)
+    if counted:
+        head += '<th scope="col" class="judged">judged</th>'
     rows = []
     for index, result in enumerate(view.results(report)):
         outcome = view.outcome_of(result)
@@ -120,6 +125,8 @@ def _matrix(report: dict[str, Any], anchors: dict[int, str]) -> str:
             f'<td class="cell">{_badge(outcome)}</td>' if o == outcome else '<td class="cell"></td>'
             for o in outcomes
         )
+        if counted:
+            cells += f'<td class="judged">{_e(view.judged_of(result))}</td>'
         message = view.text(result.get("message")).splitlines()
         rows.append(
             f'<tr class="{_css(outcome)}" data-outcome="{escape(outcome)}">'
@@ -127,65 +134,63 @@ def _matrix(report: dict[str, Any], anchors: dict[int, str]) -> str:
             f'<td class="statement">{_inline(result.get("statement"))}</td>'
             f'<td class="detail">{escape(message[0]) if message else ""}</td></tr>'
         )
+    judged = " judged: how many exchanges, calls or files it was judged on;" if counted else ""
     return (
         _filter(report, outcomes) + '<table class="matrix" id="matrix">'
-        "<caption>One row per requirement; a failed row links to its details below.</caption>"
+        f"<caption>One row per requirement;{judged} a failed row links to its details below.</caption>"
         f'<thead><tr><th scope="col">requirement</th><th scope="col">level</th>{head}'
         '<th scope="col">statement</th><th scope="col">detail</th></tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>"
     )
 
 
-def _finding(finding: dict[str, Any], count: int, shown_message: str) -> str:
+def _group(group: dict[str, Any], shown_message: str) -> str:
+    """One distinct problem: its message (unless the summary shows it), how often and where it was
+    seen, its smallest example's values, and how to reproduce that example."""
     parts = []
-    message = view.text(finding.get("message"))
+    message = view.text(group.get("message"))
     if message and not shown_message.startswith(message):
         parts.append(f'<p class="message">{escape(message)}</p>')
-    if count > 1:
-        parts.append(f'<p class="count">Seen {count} times.</p>')
-    parts.append(_dl(view.detail_rows(finding), "values", code=True))
-    if finding.get("reproduction"):
-        parts.append(_reproduction(view.text(finding["reproduction"])))
+    if view.seen_line(group):
+        parts.append(f'<p class="seen">{escape(view.seen_line(group))}</p>')
+    parts.append(_dl(view.detail_rows(group), "values", code=True))
+    if group.get("reproduction"):
+        parts.append(_reproduction(view.text(group["reproduction"])))
     return "".join(parts)
 
 
-def _findings(findings: list[tuple[dict[str, Any], int]], start: int) -> str:
-    items = "".join(f"<li>{_finding(finding, count, '')}</li>" for finding, count in findings)
+def _groups(groups: list[dict[str, Any]], start: int) -> str:
+    items = "".join(f"<li>{_group(group, '')}</li>" for group in groups)
     return f'<ol class="findings" start="{start}">{items}</ol>'
+
+
+def _problems(count: int) -> str:
+    return f"{count} more distinct problem{'s' if count != 1 else ''}"
 
 
 def _details(result: dict[str, Any], anchor: str) -> str:
     outcome = view.outcome_of(result)
     message = view.text(result.get("message"))
-    findings = view.findings(result)
-    distinct = view.distinct_findings(result)
+    groups = view.groups(result)
     body = [f'<p class="statement">Requirement: {_inline(result.get("statement"))}</p>']
     if "\n" in message:  # the summary line shows only the first line
         body.append(f'<pre class="message">{escape(message)}</pre>')
     body.append(_dl(view.extra_result_fields(result), "values", code=True))
-    if len(distinct) == 1:
-        body.append(f'<div class="finding">{_finding(*distinct[0], message)}</div>')
-    elif distinct:
-        body.append(_findings(distinct[:SHOWN_FINDINGS], 1))
-        more = distinct[SHOWN_FINDINGS:MAX_FINDINGS]
+    if len(groups) == 1:
+        body.append(f'<div class="finding">{_group(groups[0], message)}</div>')
+    elif groups:
+        body.append(_groups(groups[:SHOWN_GROUPS], 1))
+        more = groups[SHOWN_GROUPS:MAX_GROUPS]
         if more:
             body.append(
-                f'<details class="more"><summary>{len(more)} more finding{"s" if len(more) > 1 else ""}'
-                f"</summary>{_findings(more, SHOWN_FINDINGS + 1)}</details>"
+                f'<details class="more"><summary>{_problems(len(more))}</summary>'
+                f"{_groups(more, SHOWN_GROUPS + 1)}</details>"
             )
-        if len(distinct) > MAX_FINDINGS:
-            body.append(f"<p>… and {len(distinct) - MAX_FINDINGS} more findings in the JSON report.</p>")
-    reproductions = {view.text(f.get("reproduction")) for f in findings}
+        if len(groups) > MAX_GROUPS:
+            body.append(f"<p>… and {_problems(len(groups) - MAX_GROUPS)} in the JSON report.</p>")
+    reproductions = {view.text(group.get("reproduction")) for group in groups}
     if result.get("reproduction") and view.text(result["reproduction"]) not in reproductions:
         body.append(_reproduction(view.text(result["reproduction"])))
-    checks = result.get("checks")
-    if isinstance(checks, list) and checks:
-        listed = "; ".join(
-            f"<code>{_e(check.get('nodeid'))}</code> {_e(check.get('outcome'))}"
-            for check in checks
-            if isinstance(check, dict)
-        )
-        body.append(f'<p class="checks">Checks: {listed}</p>')
     summary = (
         f"<summary>{_badge(outcome)} <code>{_e(result.get('id'))}</code> "
         f"({_e(result.get('level'))}){' — ' + escape(message.splitlines()[0]) if message else ''}</summary>"

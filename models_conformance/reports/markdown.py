@@ -16,9 +16,11 @@ from . import view
 __all__ = ["drift_section", "render_markdown"]
 
 EMOJI = {"passed": "✅", "failed": "❌", "skipped": "⏭️", "expected-failure": "⚠️"}
-# Step summaries are limited in size: a requirement lists its first findings; the JSON has them all.
-MAX_FINDINGS = 3
+# Step summaries are limited in size: a requirement lists its first finding groups (distinct
+# problems), each group's list of probes is cut, and the JSON report has them all.
+MAX_GROUPS = 3
 DETAIL_WIDTH = 120
+SEEN_WIDTH = 240
 RUN_VALUE_WIDTH = 80
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
 
@@ -74,10 +76,10 @@ def _table(report: dict[str, Any]) -> list[str]:
         outcome = view.outcome_of(result)
         message = view.text(result.get("message")).splitlines()
         detail = _escape(_truncate(message[0])) if message else ""
-        sent = f"{view.judged_of(result) or 0} | " if counted else ""
+        judged = f"{_escape(view.judged_of(result))} | " if counted else ""
         lines.append(
             f"| {_escape(result.get('id'))} | {_escape(result.get('level'))} | "
-            f"{_emoji(outcome)} {_escape(outcome)} | {sent}{detail} |"
+            f"{_emoji(outcome)} {_escape(outcome)} | {judged}{detail} |"
         )
     return lines
 
@@ -108,22 +110,21 @@ def _details(result: dict[str, Any]) -> list[str]:
     extra = view.extra_result_fields(result)
     if extra:
         lines += [f"- {_escape(label)}: {_code(value)}" for label, value in extra] + [""]
-    findings = view.findings(result)
-    distinct = view.distinct_findings(result)
-    for number, (finding, count) in enumerate(distinct[:MAX_FINDINGS], start=1):
-        seen = f" (seen {count} times)" if count > 1 else ""
-        if len(distinct) > 1:
-            lines += [f"Finding {number} of {len(distinct)}{seen}: {_escape(finding.get('message'))}", ""]
-        elif seen:
-            lines += [f"Seen {count} times.", ""]
-        rows = view.detail_rows(finding)
+    groups = view.groups(result)
+    for number, group in enumerate(groups[:MAX_GROUPS], start=1):
+        if len(groups) > 1:
+            lines += [f"Problem {number} of {len(groups)}: {_escape(group.get('message'))}", ""]
+        if view.seen_line(group):
+            lines += [_escape(_truncate(view.seen_line(group), SEEN_WIDTH)), ""]
+        rows = view.detail_rows(group)
         if rows:
             lines += [f"- {_escape(label)}: {_code(value)}" for label, value in rows] + [""]
-        if finding.get("reproduction"):
-            lines += [_fenced(view.text(finding["reproduction"])), ""]
-    if len(distinct) > MAX_FINDINGS:
-        lines += [f"… and {len(distinct) - MAX_FINDINGS} more findings in the JSON report.", ""]
-    reproductions = {view.text(f.get("reproduction")) for f in findings}
+        if group.get("reproduction"):
+            lines += [_fenced(view.text(group["reproduction"])), ""]
+    if len(groups) > MAX_GROUPS:
+        more = len(groups) - MAX_GROUPS
+        lines += [f"… and {more} more distinct problem{'s' if more != 1 else ''} in the JSON report.", ""]
+    reproductions = {view.text(group.get("reproduction")) for group in groups}
     if result.get("reproduction") and view.text(result["reproduction"]) not in reproductions:
         lines += [_fenced(view.text(result["reproduction"])), ""]
     return lines
@@ -134,6 +135,8 @@ def render_markdown(report: dict[str, Any]) -> str:
     report = view.redacted(report)
     ok, headline = view.verdict(report)
     lines = [f"## {'✅' if ok else '❌'} {headline}", "", _escape(view.counts_line(report)), ""]
+    if view.description(report):
+        lines += [f"Tested {_escape(view.description(report))}.", ""]
     fields = view.run_fields(report)
     if fields:
         # One line: long values (a target's model list) are cut; the HTML and JSON reports have them.

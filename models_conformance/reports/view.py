@@ -1,6 +1,6 @@
 """What a JSON report says, read leniently, for the renderers.
 
-The renderers take the report exactly as ``Results.report()`` (or the JSON file) has it, for server,
+The renderers take the report exactly as ``Verdicts.report()`` (or the JSON file) has it, for server,
 client and cassette runs alike. Fields may be missing, outcomes may be ones this module has never
 heard of, and new top-level fields may appear: each is shown as what it is rather than dropped.
 """
@@ -8,6 +8,7 @@ heard of, and new top-level fields may appear: each is shown as what it is rathe
 from __future__ import annotations
 
 import json
+import re
 import shlex
 from typing import Any
 
@@ -16,10 +17,10 @@ from ..secret import redact
 __all__ = [
     "KNOWN_OUTCOMES",
     "counts_line",
+    "description",
     "detail_rows",
-    "distinct_findings",
     "extra_result_fields",
-    "findings",
+    "groups",
     "has_details",
     "judged_of",
     "must_failed",
@@ -30,6 +31,7 @@ __all__ = [
     "reproduce_command",
     "results",
     "run_fields",
+    "seen_line",
     "stale_baseline",
     "text",
     "verdict",
@@ -41,17 +43,19 @@ KNOWN_OUTCOMES = ("passed", "failed", "expected-failure", "skipped")
 _ALWAYS_SHOWN = ("passed", "failed", "skipped")
 _QUIET_OUTCOMES = frozenset({"passed", "skipped"})
 _RESULT_FIELDS = frozenset(
-    {"id", "level", "statement", "outcome", "message", "reproduction", "findings", "checks", "judged"}
+    {"id", "level", "statement", "outcome", "message", "reproduction", "findings", "judged"}
 )
+# A group's fields shown as its message, its "Seen 3 times (shape), in: ..." line and its
+# reproduction, rather than as rows of values.
+_GROUP_FIELDS = frozenset({"requirement", "message", "reproduction", "shape", "count", "seen_in"})
 _TOP_LEVEL_ORDER = ("tool", "role", "target", "contract", "seed", "requests_sent")
-# Top-level fields that have sections of their own rather than a line in the run header.
-_SECTIONS = frozenset({"results", "summary", "notes", "drift"})
-_TARGET_LABELS = {
-    "base_url": "target",
-    "reference_server": "reference server",
-    "models": "models",
-    "aliases": "aliases",
-}
+# Top-level fields that have sections or lines of their own rather than a line in the run header.
+_SECTIONS = frozenset({"results", "summary", "notes", "drift", "description"})
+_TARGET_LABELS = {"base_url": "target", "discovered_from": "model source"}
+_FINDING_LABELS = {"where": "example", "status": "HTTP status"}
+# UTF-8 cannot carry a lone surrogate (a server's JSON "\\ud800" decodes to one) and writing a report
+# holding one fails: it is shown as its escape instead.
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def text(value: Any) -> str:
@@ -81,8 +85,11 @@ def _listing(value: Any) -> str:
 
 
 def redacted(report: dict[str, Any]) -> dict[str, Any]:
-    """The report with every credential the process knows replaced, as the JSON report file has it."""
-    loaded: dict[str, Any] = json.loads(redact(json.dumps(report, ensure_ascii=False, default=str)))
+    """The report with every credential the process knows replaced, as the JSON report file has it,
+    and every lone surrogate written as its escape (``\\ud800`` as six characters)."""
+    dumped = json.dumps(report, ensure_ascii=False, default=str)
+    escaped = _SURROGATE.sub(lambda match: f"\\\\u{ord(match.group()):04x}", dumped)
+    loaded: dict[str, Any] = json.loads(redact(escaped))
     return loaded
 
 
@@ -110,10 +117,22 @@ def counts_line(report: dict[str, Any]) -> str:
     if not everything:
         return "no requirement was reported"
     line = ", ".join(f"{everything.count(outcome)} {outcome}" for outcome in outcomes(report))
-    throttled = _summary_count(report, "throttled")
-    if throttled:
-        line += f"; {throttled} check{'s' if throttled != 1 else ''} cut short by target throttling"
+    answers, waited = _throttling(report) or (0, "")
+    if answers:
+        line += f"; the target throttled {answers} answer{'s' if answers != 1 else ''}"
+        line += f" ({waited} s waited as it asked; throttling is not judged as a failure)"
     return line
+
+
+def _throttling(report: dict[str, Any]) -> tuple[int, str] | None:
+    """Answers throttled and seconds waited, when said as a run says it: ``{"answers", "waited_s"}``."""
+    throttling = report.get("throttling")
+    if not isinstance(throttling, dict):
+        return None
+    answers = throttling.get("answers")
+    if not isinstance(answers, int) or isinstance(answers, bool):
+        return None
+    return answers, text(throttling.get("waited_s")) or "?"
 
 
 def _summary_count(report: dict[str, Any], key: str) -> int | None:
@@ -177,8 +196,15 @@ def run_fields(report: dict[str, Any]) -> list[tuple[str, str]]:
             fields.append((_label(key), text(report[key])))
     for key, value in report.items():
         if key not in _TOP_LEVEL_ORDER and key not in _SECTIONS and value is not None:
+            if key == "throttling" and _throttling(report) is not None:
+                continue  # the counts line says it when the target throttled at all
             fields.append((_label(key), text(value)))
     return fields
+
+
+def description(report: dict[str, Any]) -> str:
+    """What the run tested, in words ("the target http://…, contract 2023-06-01, 9 model(s) …")."""
+    return text(report.get("description"))
 
 
 def reproduce_command(report: dict[str, Any]) -> str | None:
@@ -218,48 +244,47 @@ def reproduce_command(report: dict[str, Any]) -> str | None:
     return " ".join(shlex.quote(part) for part in parts)
 
 
-def findings(result: dict[str, Any]) -> list[dict[str, Any]]:
+def groups(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """The result's finding groups: one distinct problem each, shown by its smallest example."""
     items = result.get("findings")
     return [item for item in items if isinstance(item, dict)] if isinstance(items, list) else []
 
 
-def distinct_findings(result: dict[str, Any]) -> list[tuple[dict[str, Any], int]]:
-    """The findings without repeats, each with how many times it was seen, in first-seen order.
+def _count_of(group: dict[str, Any]) -> int:
+    """How many times the group's problem was seen (1 when the report does not say)."""
+    count = group.get("count")
+    return count if isinstance(count, int) and not isinstance(count, bool) and count > 0 else 1
 
-    The judge reports each distinct problem once with its ``count``; a report that lists repeats
-    (an older one) is folded the same way.
-    """
-    counts: dict[str, int] = {}
-    first: dict[str, dict[str, Any]] = {}
-    for finding in findings(result):
-        seen = finding.get("count", 1)
-        shown = {k: v for k, v in finding.items() if k != "count"}
-        key = json.dumps(shown, sort_keys=True, default=str)
-        counts[key] = counts.get(key, 0) + (
-            seen if isinstance(seen, int) and not isinstance(seen, bool) else 1
-        )
-        first.setdefault(key, shown)
-    return [(first[key], count) for key, count in counts.items()]
+
+def seen_line(group: dict[str, Any]) -> str:
+    """``"Seen 28 times (a model, answered 200), in: listed model (9); ..."``, as much of it as
+    the group says; empty for a single sighting that names neither."""
+    count, shape, seen_in = _count_of(group), text(group.get("shape")), text(group.get("seen_in"))
+    if count == 1 and not shape and not seen_in:
+        return ""
+    line = "Seen once" if count == 1 else f"Seen {count} times"
+    if shape:
+        line += f" ({shape})"
+    return f"{line}, in: {seen_in}" if seen_in else line
 
 
 def has_details(result: dict[str, Any]) -> bool:
     """A result gets a details section when it did not simply pass or skip, or carries findings."""
-    return outcome_of(result) not in _QUIET_OUTCOMES or bool(findings(result))
+    return outcome_of(result) not in _QUIET_OUTCOMES or bool(groups(result))
 
 
-def detail_rows(finding: dict[str, Any]) -> list[tuple[str, str]]:
-    """A finding's location and values as (label, value) pairs; an absent value says so."""
+def detail_rows(group: dict[str, Any]) -> list[tuple[str, str]]:
+    """A group's example as (label, value) pairs: where in the JSON, the values (an absent one says
+    so), the status, where it was seen, and any field this module does not know."""
     rows: list[tuple[str, str]] = []
-    if finding.get("path") is not None:
-        rows.append(("at", text(finding["path"])))
-    if "expected" in finding or "received" in finding:
-        rows.append(("expected", text(finding["expected"]) if "expected" in finding else "(absent)"))
-        rows.append(("received", text(finding["received"]) if "received" in finding else "(absent)"))
-    if finding.get("status") is not None:
-        rows.append(("HTTP status", text(finding["status"])))
-    known = {"requirement", "message", "path", "expected", "received", "status", "reproduction"}
-    rows += [(_label(k), text(v)) for k, v in finding.items() if k not in known and v is not None]
-    return rows
+    if group.get("path") is not None:
+        rows.append(("at", text(group["path"])))
+    if "expected" in group or "received" in group:
+        rows.append(("expected", text(group["expected"]) if "expected" in group else "(absent)"))
+        rows.append(("received", text(group["received"]) if "received" in group else "(absent)"))
+    shown = _GROUP_FIELDS | {"path", "expected", "received"}
+    others = [(key, value) for key, value in group.items() if key not in shown and value is not None]
+    return rows + [(_FINDING_LABELS.get(key, _label(key)), text(value)) for key, value in others]
 
 
 def extra_result_fields(result: dict[str, Any]) -> list[tuple[str, str]]:

@@ -1,8 +1,8 @@
-"""The project's own recordings served back: ``models-conformance mock --replay cassettes/reference``.
+"""The project's own recording served back: ``models-conformance mock --replay cassettes/reference``.
 
-A control target: the recordings are of the reference server, so every verdict that differs from the
-reference server's says something about replaying (matched on method and path only), not about a
-server.
+A control target: the recording is a run against the reference server, so every verdict that differs
+from the reference server's says something about replaying (matched on method and path only), not
+about a server.
 """
 
 from __future__ import annotations
@@ -30,9 +30,10 @@ TARGETS = [
         name="replay",
         title="models-conformance mock --replay cassettes/reference",
         about=(
-            "The project's own cassettes of the reference server, served back by `mock --replay`: "
-            "responses are matched on method and path (not on headers), in recorded order. "
-            "Aliases are those recorded in `cassettes/reference/conformance-run.json`."
+            "The project's own recording of a run against the reference server "
+            "(`cassettes/reference/run.yaml`), served back by `mock --replay`: responses are matched on "
+            "method and path (not on headers), in recorded order. The alias is the one the recording "
+            "retrieves."
         ),
         folder=FOLDER,
         command=_command,
