@@ -204,6 +204,8 @@ class Asked:
     key: str  # the key the client was configured with (the suite's own made-up one)
     attempt: int  # 0: the call's first request; 1, 2, ...: its retries
     call: str  # "call 17": the call it belongs to
+    # The call and the scenario's answers, enough to replay it against any mock (a finding's reproduction).
+    replay: str = ""
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,7 @@ class ClientCall:
     shape: str  # what the call probes, for grouping findings ("a 404 with another error.type")
     where: str  # "call 17"
     harness_error: str | None = None
+    contract: str = "2023-06-01"  # what a schema-valid answer is
 
 
 @dataclass

@@ -35,6 +35,9 @@ class Verdict:
     reason: str = ""  # why it was skipped, or what the baseline made of it
     baseline: dict[str, Any] | None = None
     stale_baseline: bool = False
+    # Calls the harness got no answer to (a connector that crashed): the client could not be judged
+    # on them, so the requirement cannot pass.
+    harness_errors: list[str] = field(default_factory=list)
 
     @property
     def message(self) -> str:
@@ -66,6 +69,8 @@ class Verdict:
             data["baseline"] = self.baseline
         if self.stale_baseline:
             data["stale_baseline"] = True
+        if self.harness_errors:
+            data["harness_errors"] = self.harness_errors
         return data
 
 
@@ -100,8 +105,13 @@ class Verdicts:
 
     def _verdict(self, requirement: registry.Requirement, found: list[Finding]) -> Verdict:
         judged = self.judgement.judged[requirement.id]
+        harness = self.judgement.harness_errors.get(requirement.id, [])
         if found:
-            verdict = Verdict(requirement, "failed", judged, group(found))
+            verdict = Verdict(requirement, "failed", judged, group(found), harness_errors=harness)
+        elif harness:
+            more = f" (and {len(harness) - 1} more call(s))" if len(harness) > 1 else ""
+            reason = f"{harness[0]}{more}"
+            verdict = Verdict(requirement, "failed", judged, reason=reason, harness_errors=harness)
         elif judged:
             verdict = Verdict(requirement, "passed", judged)
         else:

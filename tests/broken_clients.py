@@ -48,6 +48,7 @@ class ConformantClient:
 
     def __init__(self) -> None:
         self.http = httpx.Client(trust_env=False)
+        self.attempt = 0
 
     def close(self) -> None:
         self.http.close()
@@ -64,10 +65,10 @@ class ConformantClient:
         refusal = self.refuse(model_id)
         if refusal:
             return failure("invalid_argument", message=refusal)
-        url = base_url.rstrip("/") + "/v1/models/" + self.encode(model_id)
-        for attempt in range(max_retries + 1):
+        for attempt in range(self.attempts(max_retries)):
+            self.attempt = attempt  # what a client that builds its retries apart gets wrong
             try:
-                response = self.send(url, self.headers(api_key, betas), timeout_s)
+                response = self.send(self.url(base_url, model_id), self.headers(api_key, betas), timeout_s)
             except httpx.TimeoutException as exc:
                 if attempt < max_retries:
                     continue
@@ -76,11 +77,17 @@ class ConformantClient:
                 return failure("connection", message=str(exc))
             if response.status_code == 200:
                 return self.parse(response)
-            if attempt < max_retries and self.should_retry(response):
+            if attempt + 1 < self.attempts(max_retries) and self.should_retry(response):
                 time.sleep(self.delay(response, attempt))
                 continue
             return self.error(response)
         raise AssertionError("unreachable")
+
+    def attempts(self, max_retries: int) -> int:
+        return max_retries + 1
+
+    def url(self, base_url: str, model_id: str) -> str:
+        return base_url.rstrip("/") + "/v1/models/" + self.encode(model_id)
 
     def refuse(self, model_id: str) -> str | None:
         if not model_id:
@@ -253,7 +260,7 @@ class Broken:
 
     @property
     def spec(self) -> str:
-        return f"tests.broken_clients:{self.client.__name__}"
+        return f"{self.client.__module__}:{self.client.__name__}"
 
 
 BROKEN = (

@@ -10,7 +10,8 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from models_conformance.client.scenario import Hang, ScenarioServer, Script, error_reply, model_reply
+from models_conformance.client.scenario import ScenarioServer
+from models_conformance.client.script import Hang, Script, error_reply, model_reply
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +52,13 @@ def test_an_error_reply_is_the_envelope_with_the_request_id_of_its_header(server
     assert response.status_code == 529
     assert body["type"] == "error" and body["error"]["type"] == "overloaded_error"
     assert body["request_id"] == response.headers["request-id"]
-    assert "x-should-retry" not in response.headers  # a check that wants one says so
+    assert "x-should-retry" not in response.headers  # a call that wants one says so
+
+
+def test_an_error_reply_may_carry_a_type_its_status_does_not_imply(server: ScenarioServer) -> None:
+    with server.play(Script.of(error_reply(404, "m", error_type="invalid_request_error"))) as live:
+        response = httpx.get(live.base_url + "/v1/models/x")
+    assert response.status_code == 404 and response.json()["error"]["type"] == "invalid_request_error"
 
 
 def test_a_request_under_no_live_base_url_is_a_stray_404(server: ScenarioServer) -> None:

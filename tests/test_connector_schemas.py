@@ -156,7 +156,7 @@ def test_every_line_between_the_suite_and_a_shipped_connector_is_valid(name: str
         env={"PATH": path, "HOSTILE_DIR": str(tmp_path), "HOSTILE_INNER": SHIPPED[name]},
     )
     assert code == 0, output
-    assert not [c for r in report["results"] for c in r["checks"] if c["harness_error"]], output
+    assert not report.get("harness_errors"), output
     asked = ""
     seen: dict[str, int] = {}
     for entry in map(json.loads, (tmp_path / "transcript.jsonl").read_text().splitlines()):
@@ -164,6 +164,6 @@ def test_every_line_between_the_suite_and_a_shipped_connector_is_valid(name: str
         kind = asked = message["op"] if entry["from"] == "suite" else f"{asked}-answer"
         assert violation(kind, message) is None, entry
         seen[kind] = seen.get(kind, 0) + 1
-    # The command line says hello and stop twice: once to see that the client can be reached.
-    assert seen["hello"] == seen["hello-answer"] == seen["stop"] == 2, seen
+    # One connector for the whole run: one hello, one stop.
+    assert seen["hello"] == seen["hello-answer"] == seen["stop"] == 1, seen
     assert seen["retrieve"] == seen["retrieve-answer"] == report["calls"] > 50, seen

@@ -1,25 +1,29 @@
-"""Generated inputs for the client checks: model ids for CLI-PATH, bodies for CLI-PARSE and FORWARD-COMPAT."""
+"""Generated inputs of the client scenario, and how they are explored: ids for CLI-PATH, bodies for
+CLI-PARSE and CLI-FORWARD-COMPAT.
+
+Hypothesis draws the values and shrinks what the judge finds wrong to its smallest example; its own
+verdict is not used: every call, shrinking steps included, is in the transcript, and the judge decides.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import string
-from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from collections.abc import Callable
+from typing import Any
 
-from hypothesis import HealthCheck, Phase, given, seed, settings
+from hypothesis import HealthCheck, Phase, Verbosity, given, seed, settings
 from hypothesis import strategies as st
+from hypothesis.errors import HypothesisException
 
 from ..strategies import model_infos
-from .protocol import HarnessError
 
-__all__ = ["EXAMPLE_IDS", "explore", "full_bodies", "generated", "path_ids", "seed_bodies"]
-
-F = TypeVar("F", bound=Callable[..., Any])
+__all__ = ["EXAMPLE_IDS", "Stop", "explore", "full_bodies", "path_ids", "seed_bodies"]
 
 # Every character class CLI-PATH names: reserved (gen-delims and sub-delims), "%", space, other
 # ASCII punctuation that is not allowed raw in a path, and unreserved characters.
 _ASCII = "/?#[]@!$&'()*+,;=:% \"<>\\^`{|}-._~"
-# Always tried, whatever the seed: one id per rule of CLI-PATH, and the ids clients must refuse safely.
+# Always tried, whatever the seed: one id per rule of CLI-PATH, and the ids clients may refuse.
 EXAMPLE_IDS = (
     "claude-opus-4-6",
     "a/b",
@@ -51,7 +55,7 @@ def path_ids() -> st.SearchStrategy[str]:
 
 
 def seed_bodies(contract: str) -> st.SearchStrategy[dict[str, Any]]:
-    """Valid bodies holding the contract's required fields only: what CLI-PARSE judges."""
+    """Valid bodies holding the contract's required fields only: what CLI-PARSE judges alone."""
     required = ("id", "created_at", "display_name", "type") + (
         ("lifecycle",) if contract == "2026-10-21" else ()
     )
@@ -63,57 +67,42 @@ def full_bodies(contract: str) -> st.SearchStrategy[dict[str, Any]]:
     return model_infos(contract, extra_fields=True)
 
 
-def generated(run_seed: int, examples: int) -> Callable[[F], F]:
-    """Hypothesis settings of a client check: the run's seed, no database, no deadline, one bug reported."""
+class Stop(Exception):
+    """Raised by an exploration's call to end the exploration without a verdict (a harness error):
+    hypothesis would take it for a failing example and call a broken client many more times."""
 
-    def decorate(function: F) -> F:
-        configured = settings(
-            max_examples=examples,
-            deadline=None,
-            database=None,
-            derandomize=False,
-            report_multiple_bugs=False,
-            phases=(Phase.explicit, Phase.generate, Phase.shrink),
-            suppress_health_check=list(HealthCheck),
-        )(function)
-        return seed(run_seed)(configured)
 
-    return decorate
+class _Fault(AssertionError):
+    """The judge found the requirement explored violated by a call: hypothesis shrinks its input."""
 
 
 def explore(
-    strategy: st.SearchStrategy[Any],
-    check: Callable[[Any], None],
-    *,
-    run_seed: int,
-    examples: int,
-    explicit: Sequence[Any] = (),
+    strategy: st.SearchStrategy[Any], faulty: Callable[[Any], bool], *, run_seed: int, examples: int
 ) -> None:
-    """``check`` each explicit value, then values drawn from ``strategy``; its failure is shrunk.
+    """``faulty(value)`` for values drawn from ``strategy``: it makes the call and says whether the
+    judge found a fault; the first fault is shrunk to its smallest input. :class:`Stop` ends it."""
+    stopped: list[Stop] = []
 
-    A :class:`HarnessError` is not a property of the input: it ends the exploration and is raised
-    as it is, without hypothesis shrinking (which would call a broken connector many more times).
-    """
-    broken: list[HarnessError] = []
-
-    def guarded(value: Any) -> None:
-        if broken:
+    def prop(value: Any) -> None:
+        if stopped:
             return
         try:
-            check(value)
-        except HarnessError as exc:
-            broken.append(exc)
+            found = faulty(value)
+        except Stop as exc:
+            stopped.append(exc)
+            return
+        if found:
+            raise _Fault()
 
-    for value in explicit:
-        guarded(value)
-        if broken:
-            raise broken[0]
-
-    @generated(run_seed, examples)
-    @given(strategy)
-    def drawn(value: Any) -> None:
-        guarded(value)
-
-    drawn()
-    if broken:
-        raise broken[0]
+    configured = settings(
+        max_examples=examples,
+        deadline=None,
+        database=None,
+        phases=(Phase.generate, Phase.shrink),
+        report_multiple_bugs=False,
+        verbosity=Verbosity.quiet,
+        suppress_health_check=list(HealthCheck),
+    )
+    # The calls are in the transcript, and the judge gives the verdict: hypothesis's own is not used.
+    with contextlib.suppress(_Fault, HypothesisException):
+        seed(run_seed)(configured(given(strategy)(prop)))()

@@ -25,6 +25,7 @@ __all__ = [
     "Step",
     "error_reply",
     "http_date_ahead",
+    "implied_type",
     "model_reply",
     "raw_reply",
 ]
@@ -93,14 +94,25 @@ def model_reply(body: Any, headers: Mapping[str, str] | None = None) -> Reply:
     return raw_reply(200, data, "application/json", {"request-id": new_request_id(), **(headers or {})})
 
 
-def error_reply(status: int, message: str | None = None, headers: Mapping[str, str] | None = None) -> Reply:
+def implied_type(status: int) -> str:
+    """The ``error.type`` the errors table gives ``status``; other 4xx use ``invalid_request_error``
+    and other 5xx ``api_error``, as the table's notes say."""
+    return ERROR_TYPES.get(status, "invalid_request_error" if status < 500 else "api_error")
+
+
+def error_reply(
+    status: int,
+    message: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    error_type: str | None = None,
+) -> Reply:
     """The API's error envelope for ``status``, its ``request_id`` equal to the ``request-id`` header.
 
-    ``error.type`` follows the errors table; other 4xx use ``invalid_request_error`` and other 5xx
-    ``api_error``, as the table's notes say.
+    ``error.type`` is the one the status implies unless ``error_type`` says otherwise: the body, not
+    the status, says what the error is.
     """
     request_id = new_request_id()
-    error_type = ERROR_TYPES.get(status, "invalid_request_error" if status < 500 else "api_error")
+    error_type = error_type or implied_type(status)
     envelope = {
         "type": "error",
         "error": {

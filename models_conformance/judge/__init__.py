@@ -43,6 +43,8 @@ class Judgement:
     judged: Counter[str] = field(default_factory=Counter)  # requirement -> exchanges, calls or files
     unjudged: dict[str, str] = field(default_factory=dict)  # requirement -> why nothing showed it
     notes: list[dict[str, Any]] = field(default_factory=list)  # answers not judged as the target's own
+    # requirement -> the calls the harness could not get an answer to, and why (not the client's fault)
+    harness_errors: defaultdict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
 
 
 def judge(transcript: Transcript) -> Judgement:
@@ -69,6 +71,10 @@ def judge(transcript: Transcript) -> Judgement:
         for requirement_id, found in calls.judge_call(call).items():
             judgement.judged[requirement_id] += 1
             judgement.findings += found
+        for requirement_id in calls.unjudged(call):
+            judgement.harness_errors[requirement_id].append(
+                f"{call.where} could not be judged: {call.harness_error}"
+            )
     for recording in transcript.files:
         for requirement_id, found in files.judge_file(recording).items():
             judgement.judged[requirement_id] += 1
