@@ -182,9 +182,7 @@ def test_an_alias_that_stops_resolving_is_not_idempotent(tmp_path: Path) -> None
         (CHANGED, "failed"),
     ],
 )
-def test_only_scrubbed_values_are_no_difference(
-    tmp_path: Path, second: dict[str, Any], outcome: str
-) -> None:
+def test_only_scrubbed_values_are_no_difference(tmp_path: Path, second: dict[str, Any], outcome: str) -> None:
     path = write(tmp_path / "c.yaml", [retrieve(), retrieve(body=second)])
     assert outcomes(path)["SRV-IDEMPOTENT"] == outcome
 

@@ -20,11 +20,6 @@ from models_conformance.judge.facts import facts_of
 from .recordings import DATA, LIST_PAGE, check, error, interaction, write
 
 LATER = {**SEED_EXAMPLE, "lifecycle": "active", "line": "opus", "deprecated_at": None, "retires_at": None}
-# The client's request checks are being rewritten (judge/requests.py is a stub): until they land, a
-# recording shows nothing under CLI-*, and these tests say what it must show then.
-CLIENT_CHECKS_PENDING = pytest.mark.xfail(
-    strict=True, reason="the client's request checks (judge/requests.py) are being rewritten"
-)
 SUITE_PROBE = {"user-agent": "models-api-conformance", "anthropic-version": "2023-06-01"}
 
 
@@ -80,7 +75,6 @@ def test_a_conformant_recording_passes_every_requirement_one_exchange_shows(tmp_
     assert {rid: verdicts[rid] for rid in SERVER_SHOWN} == dict.fromkeys(SERVER_SHOWN, "passed")
 
 
-@CLIENT_CHECKS_PENDING
 def test_a_conformant_recording_passes_the_client_requirements_its_requests_show(tmp_path: Path) -> None:
     verdicts = check(write(tmp_path / "ok.yaml", conformant())).outcomes
     assert {rid: verdicts[rid] for rid in CLIENT_SHOWN} == dict.fromkeys(CLIENT_SHOWN, "passed")
@@ -190,7 +184,6 @@ def test_a_broken_recording_fails_exactly_the_requirement_it_breaks(
     assert_fails_exactly(tmp_path, requirement_id, BROKEN[requirement_id][1])
 
 
-@CLIENT_CHECKS_PENDING
 @pytest.mark.parametrize("requirement_id", sorted(CLIENT_BROKEN))
 def test_a_recorded_request_that_breaks_a_client_requirement_fails_it_alone(
     tmp_path: Path, requirement_id: str
@@ -214,8 +207,7 @@ def test_a_recording_that_dropped_request_id_does_not_fail_srv_request_id(tmp_pa
 
 
 def _credential(headers: dict[str, str], outcome: str) -> Any:
-    marks = [CLIENT_CHECKS_PENDING] if outcome != "skipped" else []
-    return pytest.param(headers, outcome, marks=marks, id=f"{json.dumps(headers)}-{outcome}")
+    return pytest.param(headers, outcome, id=f"{json.dumps(headers)}-{outcome}")
 
 
 @pytest.mark.parametrize(
@@ -326,7 +318,6 @@ def test_whole_value_placeholders_are_no_secret_and_no_account_id() -> None:
     assert verdicts["CAS-NO-SECRETS"] == verdicts["CAS-NO-ACCOUNT-IDS"] == "passed"
 
 
-@CLIENT_CHECKS_PENDING
 def test_whole_value_placeholders_show_a_credential_was_sent_in_a_header() -> None:
     assert check(DATA / "vcrpy-placeholder-credentials.yaml").outcomes["CLI-AUTH"] == "passed"
 

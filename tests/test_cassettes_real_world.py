@@ -88,7 +88,6 @@ def test_the_visitor_id_cookie_cloudflare_set_is_found_as_an_identifier() -> Non
     assert found == [ORGANISATION_ID, "response.headers.set-cookie"]
 
 
-@pytest.mark.xfail(strict=True, reason="the client's request checks (judge/requests.py) are being rewritten")
 def test_requests_are_judged_where_they_were_recorded() -> None:
     by_prefix = {prefix: next(p for p in real_files() if p.name.startswith(prefix)) for prefix in EXPECTED}
     llm_rb = check(by_prefix["llm.rb_anthropic_models_successful_list_e69b72e3"]).outcomes

@@ -143,12 +143,25 @@ def _server_answer(exchange: Exchange, facts: Facts, known: Known, judgement: Ju
 def _client_request(exchange: Exchange, facts: Facts, judgement: Judgement) -> None:
     for requirement in registry.requirements("client"):
         check = requests.CHECKS.get(requirement.id)
-        if check is None or not _applies(requirement, exchange, facts):
+        if check is None:
+            continue
+        if not _applies(requirement, exchange, facts):
+            _unrecorded(requirement, facts, judgement)
             continue
         found = check(exchange, facts)
         if found is not None:
             judgement.judged[requirement.id] += 1
             judgement.findings += found
+
+
+def _unrecorded(requirement: registry.Requirement, facts: Facts, judgement: Judgement) -> None:
+    """Say why a recorded request was not judged when the recorder left out what the rule reads."""
+    for part in ("headers", "body"):
+        needed = any(part in alternative for alternative in requirement.judged_on.when)
+        if needed and facts.get(part) == "unrecorded":
+            judgement.unjudged.setdefault(
+                requirement.id, f"the requests' {part} were not recorded (some recorders leave them out)"
+            )
 
 
 def _notes(exchange: Exchange, judgement: Judgement) -> None:

@@ -23,7 +23,8 @@ __all__ = ["CHECKS", "Check", "Known"]
 
 
 def _body(exchange: Exchange, facts: Facts, known: Known) -> list[Finding]:
-    if facts.resource == "list":
+    if facts.resource == "list" or facts.segment == "":
+        # `/v1/models/` with no id is the list, to a server (a client should not have sent it).
         return judge_list_page(exchange)
     return judge_model_body(exchange)
 
