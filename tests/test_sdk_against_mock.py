@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pytest
 
-from models_conformance.reference import ReferenceServer
+from models_conformance.reference.server import ReferenceServer
 
 pytestmark = pytest.mark.sdk
 
