@@ -24,6 +24,21 @@ os.environ.setdefault("UV_COMPILE_BYTECODE", "1")
 ROOT = Path(__file__).parent
 
 
+def suite_args(posargs: list[str]) -> tuple[list[str], dict[str, str]]:
+    """The arguments for `models-conformance`, with a key given as `--api-key KEY` moved into the
+    environment: nox prints every command it runs, and a key must not land in a CI log."""
+    args, env = [], {}
+    rest = iter(posargs)
+    for arg in rest:
+        if arg == "--api-key":
+            env["ANTHROPIC_API_KEY"] = next(rest, "")
+        elif arg.startswith("--api-key="):
+            env["ANTHROPIC_API_KEY"] = arg.partition("=")[2]
+        else:
+            args.append(arg)
+    return args, env
+
+
 @nox.session
 def tests(session: nox.Session) -> None:
     """Run the suite's own tests (no network, no key): every check is shown to pass and to fail."""
@@ -43,7 +58,8 @@ def conformance(session: nox.Session) -> None:
     """The main job: the server suite against the embedded reference server, or `-- --base-url URL ...`."""
     session.install(".")
     report = os.environ.get("CONFORMANCE_REPORT_JSON", str(Path(session.create_tmp()) / "conformance.json"))
-    session.run("models-conformance", "server", "--report-json", report, *session.posargs)
+    args, env = suite_args(session.posargs)
+    session.run("models-conformance", "server", "--report-json", report, *args, env=env)
     session.log(f"JSON report: {report}")
 
 
@@ -71,17 +87,18 @@ def record(session: nox.Session) -> None:
     still holding a secret is deleted and the session fails. Other arguments go to `models-conformance
     server`. Then `nox -s replay -- cassettes/live` gives the run's verdicts again, offline.
     """
-    if not os.environ.get("ANTHROPIC_API_KEY"):
+    args, env = suite_args(session.posargs)
+    if not (os.environ.get("ANTHROPIC_API_KEY") or env):
         session.error("record needs a key: export ANTHROPIC_API_KEY=... (it is never written to a cassette)")
-    if not any(arg.startswith("--base-url") for arg in session.posargs):
+    if not any(arg.startswith("--base-url") for arg in args):
         session.error("record needs the target: nox -s record -- --base-url https://api.anthropic.com")
     session.install(".")
     directory = Path(os.environ.get("CONFORMANCE_CASSETTES", "cassettes/live"))
     directory.mkdir(parents=True, exist_ok=True)
     recording = directory / f"run-{dt.datetime.now(dt.timezone.utc):%Y%m%dT%H%M%SZ}.yaml"
     # 1 is a MUST failure of the target (its traffic is recorded all the same), or a deleted recording.
-    server = ["models-conformance", "server", *session.posargs, "--record", str(recording)]
-    session.run(*server, success_codes=[0, 1])
+    server = ["models-conformance", "server", *args, "--record", str(recording)]
+    session.run(*server, success_codes=[0, 1], env=env)
     if not recording.is_file():
         session.error(f"{recording} was deleted: it held a secret (the reason is above)")
     session.log(f"recorded {recording}; judge it again with: nox -s replay -- {directory}")
@@ -147,13 +164,12 @@ def live(session: nox.Session) -> None:
     A request budget, a client-side rate limit and bounded waits on 429/529 keep it safe for a
     free-tier key. `nox -s live -- --base-url URL` tests another endpoint the same way.
     """
-    if not os.environ.get("ANTHROPIC_API_KEY"):
+    args, env = suite_args(session.posargs)
+    if not (os.environ.get("ANTHROPIC_API_KEY") or env):
         session.error("live needs a key: export ANTHROPIC_API_KEY=... (it never appears in any output)")
     session.install(".")
     target = (
-        []
-        if any(a.startswith("--base-url") for a in session.posargs)
-        else ["--base-url", "https://api.anthropic.com"]
+        [] if any(a.startswith("--base-url") for a in args) else ["--base-url", "https://api.anthropic.com"]
     )
     report = Path(session.create_tmp()) / "live.json"
     session.run(
@@ -164,7 +180,8 @@ def live(session: nox.Session) -> None:
         "--report-json",
         str(report),
         *target,
-        *session.posargs,
+        *args,
+        env=env,
     )
     session.log(f"JSON report: {report}")
 
@@ -195,8 +212,15 @@ def foreign(session: nox.Session) -> None:
     session.install(".")
     cache = Path(session.cache_dir) / "foreign"
     reports = Path(session.create_tmp()) / "foreign-reports"
-    session.run("python", "connectors/servers/driver.py", "--cache", str(cache), "--reports", str(reports),
-                *session.posargs)
+    session.run(
+        "python",
+        "connectors/servers/driver.py",
+        "--cache",
+        str(cache),
+        "--reports",
+        str(reports),
+        *session.posargs,
+    )
     session.log(f"JSON reports: {reports}")
 
 
