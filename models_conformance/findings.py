@@ -43,11 +43,11 @@ def show(value: Any) -> str:
 
 
 def shape_of(exchange: Exchange) -> str:
-    """What kind of answer this is, for grouping: what was asked for, and the answer's class."""
+    """What kind of answer this is, for grouping: what was asked for, and the answer's status."""
     path = urlsplit(exchange.request.target).path.rstrip("/")
     what = "the list" if path.endswith("/v1/models") else "a model"
     status = exchange.response.status
-    answer = "no answer" if status == 0 else f"{status}" if status in (200, 404) else f"{status // 100}xx"
+    answer = "no answer" if status == 0 else f"{status}"
     return f"{what}, answered {answer}"
 
 

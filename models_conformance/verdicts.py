@@ -44,9 +44,11 @@ class Verdict:
         if not self.groups:
             return self.reason
         seen = sum(g.count for g in self.groups)
-        more = f" ({len(self.groups)} distinct problems, seen {seen} times)" if len(self.groups) > 1 else ""
-        if len(self.groups) == 1 and seen > 1:
-            more = f" (seen {seen} times)"
+        others = len(self.groups) - 1
+        if others:
+            more = f" (and {others} other problem{'s' if others > 1 else ''}; {seen} findings in all)"
+        else:
+            more = f" (seen {seen} times)" if seen > 1 else ""
         text = self.groups[0].first.message + more
         return f"{self.reason}: {text}" if self.reason else text
 

@@ -70,7 +70,9 @@ def failure(result: dict[str, Any], entry: dict[str, str] | None, canonical: Can
             break
         # A finding stands for every exchange of its shape that showed the same problem.
         count = finding.get("count", 1)
-        repeated = f"; seen {count} times ({finding.get('seen_in')})" if count > 1 else ""
+        seen_in = str(finding.get("seen_in"))
+        seen_in = seen_in if len(seen_in) <= 240 else seen_in[:240] + "…"  # the JSON report has it all
+        repeated = f"; seen {count} times ({seen_in})" if count > 1 else ""
         lines.append(
             f"- at {code(str(finding.get('path')))}: "
             f"expected {code(canonical(short(finding.get('expected'))))}, "

@@ -164,6 +164,11 @@ def _target_section(
         judged = result.get("judged", "")  # how many exchanges it was judged on
         lines.append(f"| {result['id']} | {result['level']} | {outcome} | {judged} | {verdict} |")
     lines.append("")
+    skipped = [result for result in report["results"] if result["outcome"] == "skipped"]
+    for result in skipped:
+        lines.append(f"- {result['id']} skipped: {canonical(result.get('message') or 'no reason given')}")
+    if skipped:
+        lines.append("")
     for result, entry in failures:
         lines += failure(result, entry, canonical)
     notes = report.get("notes") or []
@@ -176,17 +181,20 @@ def _target_section(
         lines.append(f"- note: {canonical(text)}")
     if notes:
         lines.append("")
-    failed_ids = {result["id"] for result, _ in failures}
+    outcomes = {result["id"]: result["outcome"] for result in report["results"]}
     stale = sorted(set(judgments.get(name, {})) - {r["id"] for r, e in failures if e})
     if stale:
         lines += [
             "Stale judgments (no matching failure in this run; remove them from judgments.yaml): "
-            + ", ".join(
-                f"{rid}{' (the requirement passed)' if rid not in failed_ids else ''}" for rid in stale
-            ),
+            + ", ".join(stale_entry(rid, outcomes.get(rid, "was not run")) for rid in stale),
             "",
         ]
     return "\n".join(lines), counts
+
+
+def stale_entry(requirement_id: str, outcome: str) -> str:
+    # A failure the judgment's `when` no longer matches is failed; otherwise say what became of it.
+    return requirement_id if outcome == "failed" else f"{requirement_id} (the requirement {outcome})"
 
 
 def write(reports: Path, judgments_path: Path, doc: Path) -> list[tuple[str, str]]:

@@ -52,7 +52,7 @@ class InProcess:
     def __init__(self, client: Client, *, spec: str | None = None) -> None:
         if not callable(getattr(client, "retrieve", None)):
             raise ClientSpecError(
-                f"{client!r} has no retrieve() method (see models_conformance.client.Client)"
+                f"{client!r} has no retrieve() method (see models_conformance.client.inprocess.Client)"
             )
         self.client = client
         self.spec = spec or type(client).__qualname__

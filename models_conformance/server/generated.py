@@ -45,7 +45,7 @@ def send_generated(target: Target, settings: Settings, *, known: set[str], alias
 
     def probe_of(model_id: str) -> Probe:
         intent = "model" if model_id in known else "alias" if model_id in aliases else "nothing"
-        shape = shapes.get(model_id) or f"generated id of {band_of(len(model_id))} characters"
+        shape = shapes.get(model_id) or f"generated id of {band_of(len(model_id))}"
         return Probe(intent=intent, key="valid", shape=shape)
 
     stopped: list[Exception] = []

@@ -83,13 +83,15 @@ def banded_ids(seed: int) -> list[tuple[str, str]]:
             length = rng.randint(low, high)
             unit = "".join(rng.choice(pool) for _ in range(rng.randint(1, 8)))
             found.append(
-                (repeated_to(unit, length), f"generated id of {_band(low, high)} characters ({kind})")
+                (repeated_to(unit, length), f"generated id of {_band(low, high)} ({kind})")
             )
     return found
 
 
 def _band(low: int, high: int) -> str:
-    return f"{low:,}" if low == high else f"{low:,}-{high:,}"
+    if low == high:
+        return f"{low:,} character{'s' if low > 1 else ''}"
+    return f"{low:,}-{high:,} characters"
 
 
 def band_of(length: int) -> str:
@@ -97,7 +99,7 @@ def band_of(length: int) -> str:
     for low, high in BANDS:
         if low <= length <= high:
             return _band(low, high)
-    return f"over {MAX_ID_LENGTH:,}"
+    return f"over {MAX_ID_LENGTH:,} characters"
 
 
 def generated_ids() -> st.SearchStrategy[str]:
