@@ -1,0 +1,119 @@
+"""What the pytest plugin costs a pytest run that does not use it.
+
+An empty project with one trivial test, ``pytest -p no:cacheprovider -q`` with the package installed
+(the plugin loads through its ``pytest11`` entry point), against the same with ``-p
+no:models_conformance``. The two run in pairs, the order alternating from pair to pair so that drift
+hits both alike; the cost is the median of the differences within pairs, in wall time and in the CPU
+time of the pytest process (which waiting for a busy core does not inflate). The import of the plugin
+module alone (``python -X importtime``, pytest already imported) is the part of it that depends least
+on the machine's noise.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import resource
+import statistics
+import sys
+import time
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Any
+
+from _common import log, run, tail, tool
+
+PLUGIN = "models_conformance"
+TRIVIAL_TEST = "def test_trivial():\n    assert True\n"
+# Installed for the property phase's comparison only: its plugin imports all of hypothesis, which
+# would add a second of noise to both arms. Left out of both.
+BENCH_ONLY_PLUGINS = ("schemathesis",)
+_IMPORT_LINE = re.compile(r"^import time:\s+\d+ \|\s+(\d+) \|\s*(\S+)$")
+
+
+def _project(workdir: Path) -> Path:
+    project = workdir / "plugin-project"
+    project.mkdir(exist_ok=True)
+    (project / "test_trivial.py").write_text(TRIVIAL_TEST, encoding="utf-8")
+    # Its own rootdir: no configuration or conftest.py of a folder above it takes part.
+    (project / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+    return project
+
+
+def _env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k not in ("PYTEST_ADDOPTS", "PYTEST_PLUGINS")}
+
+
+def _timed(cmd: list[str], project: Path) -> tuple[float, float]:
+    """Wall and CPU seconds (user + system) of one pytest run, which must pass its one test."""
+    # The children's usage grows by the run's alone: the bench waits for one child at a time.
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    done = run(cmd, cwd=project, env=_env())
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0 or "1 passed" not in done.stdout:
+        raise RuntimeError(f"`{' '.join(cmd)}` exited {done.returncode}:\n{tail(done.stdout + done.stderr)}")
+    return wall, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+
+
+def import_us(importtime: str, module: str) -> int | None:
+    """The cumulative import time of ``module`` (µs) in ``python -X importtime`` output, None if absent."""
+    for line in importtime.splitlines():
+        found = _IMPORT_LINE.match(line)
+        if found and found.group(2) == module:
+            return int(found.group(1))
+    return None
+
+
+def import_ms(repeat: int = 7) -> float:
+    """Cumulative import time of the plugin module, pytest already imported: median of fresh processes."""
+    code = f"import pytest; import {PLUGIN}.plugin"
+    samples = []
+    for _ in range(repeat):
+        done = run([sys.executable, "-X", "importtime", "-c", code], env=_env())
+        us = import_us(done.stderr, f"{PLUGIN}.plugin")
+        if done.returncode != 0 or us is None:
+            raise RuntimeError(f"`python -X importtime -c {code!r}` failed:\n{tail(done.stderr)}")
+        samples.append(us / 1000)
+    return statistics.median(samples)
+
+
+def _spread(values: list[float]) -> dict[str, Any]:
+    quartiles = statistics.quantiles(values, n=4)
+    return {"median": statistics.median(values), "quartiles": (quartiles[0], quartiles[2])}
+
+
+def plugin_cost(workdir: Path, pairs: int) -> dict[str, Any]:
+    project = _project(workdir)
+    installed = {ep.name for ep in entry_points(group="pytest11")}
+    left_out = [arg for name in BENCH_ONLY_PLUGINS if name in installed for arg in ("-p", f"no:{name}")]
+    plain = [tool("pytest") or "pytest", "-p", "no:cacheprovider", "-q", *left_out]
+    without = [*plain, "-p", f"no:{PLUGIN}"]
+    # The plugin must load in the one and not in the other, or the difference measures nothing.
+    helps = [run([*cmd, "--help"], cwd=project, env=_env()).stdout for cmd in (plain, without)]
+    if "--conformance-base-url" not in helps[0] or "--conformance-base-url" in helps[1]:
+        raise RuntimeError(f"pytest here does not load the plugin, or -p no:{PLUGIN} does not leave it out")
+    for cmd in (plain, without):  # warm-up: the file cache
+        _timed(cmd, project)
+    runs: dict[str, list[tuple[float, float]]] = {"with": [], "without": []}
+    for pair in range(pairs):
+        for arm in ("with", "without") if pair % 2 == 0 else ("without", "with"):
+            runs[arm].append(_timed(plain if arm == "with" else without, project))
+    wall = [(a[0] - b[0]) * 1000 for a, b in zip(runs["with"], runs["without"], strict=True)]
+    cpu = [(a[1] - b[1]) * 1000 for a, b in zip(runs["with"], runs["without"], strict=True)]
+    result: dict[str, Any] = {
+        "command": "pytest -p no:cacheprovider -q",
+        "left_out": left_out,
+        "pairs": pairs,
+        "with_ms": statistics.median(w for w, _ in runs["with"]) * 1000,
+        "without_ms": statistics.median(w for w, _ in runs["without"]) * 1000,
+        "wall_ms": _spread(wall),
+        "cpu_ms": _spread(cpu),
+        "import_ms": import_ms(),
+    }
+    log(
+        f"plugin: {result['wall_ms']['median']:.1f} ms wall, {result['cpu_ms']['median']:.1f} ms CPU "
+        f"(medians of {pairs} pairs), import {result['import_ms']:.1f} ms"
+    )
+    return result
