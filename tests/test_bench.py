@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from _common import KEY, SEED, Unavailable  # noqa: E402
 from _plugin import import_us  # noqa: E402
 from _property import raw_httpx_loop, suite_phase  # noqa: E402
+from _results import within  # noqa: E402
 from _runs import cli_run, coverage  # noqa: E402
 
 
@@ -74,6 +75,12 @@ import time:       736 |       6839 | models_conformance.plugin
 def test_the_plugins_import_time_is_its_modules_cumulative_time_not_the_packages() -> None:
     assert import_us(IMPORTTIME, "models_conformance.plugin") == 6839
     assert import_us(IMPORTTIME, "models_conformance.cli") is None
+
+
+def test_a_noisy_difference_is_judged_only_when_its_interval_lies_on_one_side_of_the_target() -> None:
+    assert within((4.0, 12.0), 30.0) == "met"
+    assert within((31.0, 90.0), 30.0) == "**missed**"
+    assert within((-120.0, 228.0), 30.0).startswith("undecided")
 
 
 def test_the_bench_refuses_an_unknown_measurement_and_names_the_known_ones() -> None:
