@@ -29,7 +29,8 @@ def render(results: dict[str, Any]) -> str:
     add = out.append
     add("# Benchmark results")
     add("")
-    add(f"Written by `{results['command']}` on {results['date']}, in {results['total_seconds']:.0f} s.")
+    add(f"Written by `{results['command']}` on {results['date']}, in {results['total_seconds']:.0f} s,")
+    add(f"with `{results['options']}`.")
     add("All traffic went to 127.0.0.1. Medians of the repetitions; the individual runs follow each table.")
     add(
         f"Load average (1, 5, 15 min) at the start: {results['load_before']}; "

@@ -110,6 +110,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     results: dict[str, Any] = {
         "command": "nox -s bench" if os.environ.get("NOX_CURRENT_SESSION") else "python benchmarks/bench.py",
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "options": (
+            f"--examples {args.examples} --repeat {args.repeat} --plugin-pairs {args.plugin_pairs} "
+            f"--load-seconds {args.load_seconds:g} --load-repeat {args.load_repeat} "
+            f"--connections {args.connections} --cli-repeat {args.cli_repeat}"
+        ),
         "load_before": load_average(),
         "machine": machine(),
         "versions": tool_versions(),
