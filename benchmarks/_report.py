@@ -207,10 +207,11 @@ def _render_plugin(add: Add, p: dict[str, Any]) -> None:
         f"An empty project with one trivial test: `{p['command']}` (the plugin loads through its "
         f"`pytest11` entry point) against the same with `-p no:models_conformance`{left_out}; "
         f"{p['pairs']} pairs, the order alternating from pair to pair. Differences are taken within each "
-        "pair; CPU time is the pytest process's user plus system time. The import is the package's modules' "
-        "own import time within the same pytest run (`python -X importtime -m pytest ...`, median of 7), "
-        "pytest's rewriting of their asserts included: it rewrites every module of a plugin's "
-        "distribution, and keeps the result only where it may write bytecode."
+        "pair; CPU time is the pytest process's user plus system time. The import row is the self time of "
+        "the modules the plugin imports, within the same pytest run (`python -X importtime -m pytest "
+        "...`, median of 7), pytest's rewriting of their asserts included: it rewrites every module of a "
+        "plugin's distribution, and keeps the result only where it may write bytecode. It leaves out the "
+        "plugin module itself: pytest loads it through importlib, which `-X importtime` does not time."
     )
     if p["left_out"]:
         add(
@@ -225,7 +226,7 @@ def _render_plugin(add: Add, p: dict[str, Any]) -> None:
         spread = p[key]
         cells = [f"{spread['median']:.1f}", "{:.1f} to {:.1f}".format(*spread["quartiles"])]
         row(add, [f"**{label}**", *cells, "{:.1f} to {:.1f}".format(*spread["interval"])])
-    row(add, ["the package's imports within the run, ms", f"{p['import_ms']:.1f}", "", ""])
+    row(add, ["the modules the plugin imports, within the run, ms", f"{p['import_ms']:.1f}", "", ""])
     add("")
     add(
         "The interval is a box plot's notch, median +- 1.57 IQR / sqrt(pairs): where it spans the 30 ms "

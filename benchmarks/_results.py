@@ -102,7 +102,7 @@ def targets(results: dict[str, Any]) -> list[Row]:
         wall, cpu = plugin["wall_ms"], plugin["cpu_ms"]
         measured = (
             f"{wall['median']:.1f} ms wall ({_interval(wall)}), {cpu['median']:.1f} ms CPU "
-            f"({_interval(cpu)}); its imports within the run {plugin['import_ms']:.1f} ms"
+            f"({_interval(cpu)}); the modules it imports {plugin['import_ms']:.1f} ms"
         )
         rows.append((label, measured, within(wall["interval"], TARGETS["plugin_ms"])))
     else:
