@@ -112,6 +112,8 @@ def plugin_cost(workdir: Path, pairs: int) -> dict[str, Any]:
         "command": "pytest -p no:cacheprovider -q",
         "left_out": left_out,
         "pairs": pairs,
+        # Where it is set, pytest cannot keep its rewriting of the package's modules: every run redoes it.
+        "dont_write_bytecode": bool(_env().get("PYTHONDONTWRITEBYTECODE")),
         "with_ms": statistics.median(w for w, _ in runs["with"]) * 1000,
         "without_ms": statistics.median(w for w, _ in runs["without"]) * 1000,
         "wall_ms": _spread(wall),

@@ -92,7 +92,7 @@ def _render_property(add: Add, p: dict[str, Any]) -> None:
     row(add, ["this suite's phase, with verdicts", f"{p['judged']:.0f}", "", fmt_runs(p["judged_rates"])])
     if "schemathesis" in p:
         examples = f"{p['schemathesis_examples']} examples, {p['schemathesis_requests']} requests"
-        ratio = f"suite {p['vs_schemathesis']:.1f}x faster ({p['vs_schemathesis_judged']:.1f}x with verdicts)"
+        ratio = f"suite {p['vs_schemathesis']:.2f}x faster ({p['vs_schemathesis_judged']:.2f}x with verdicts)"
         row(
             add,
             [
@@ -212,6 +212,12 @@ def _render_plugin(add: Add, p: dict[str, Any]) -> None:
         "...`, median of 7), pytest's rewriting of their asserts included: it rewrites every module of a "
         "plugin's distribution, and keeps the result only where it may write bytecode. It leaves out the "
         "plugin module itself: pytest loads it through importlib, which `-X importtime` does not time."
+    )
+    state = "set" if p["dont_write_bytecode"] else "not set"
+    add(
+        f"PYTHONDONTWRITEBYTECODE was {state} for these runs. Where it is set (or site-packages cannot be "
+        "written), pytest cannot keep its rewritten bytecode of the package's modules and redoes the "
+        "rewriting in every run; that is most of what the plugin costs."
     )
     if p["left_out"]:
         add(

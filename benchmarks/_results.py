@@ -57,8 +57,8 @@ def targets(results: dict[str, Any]) -> list[Row]:
     label = "property phase >= 3x Schemathesis's examples/s"
     if p and "schemathesis" in p:
         measured = (
-            f"{p['suite']:.0f} vs {p['schemathesis']:.0f}/s = {p['vs_schemathesis']:.1f}x; with the "
-            f"judge's verdicts on its exchanges {p['vs_schemathesis_judged']:.1f}x"
+            f"{p['suite']:.0f} vs {p['schemathesis']:.0f}/s = {p['vs_schemathesis']:.2f}x; with the "
+            f"judge's verdicts on its exchanges {p['vs_schemathesis_judged']:.2f}x"
         )
         rows.append((label, measured, verdict(p["vs_schemathesis_judged"] >= TARGETS["vs_schemathesis"])))
     else:
@@ -70,7 +70,7 @@ def targets(results: dict[str, Any]) -> list[Row]:
     label = "reference server >= 3x Prism's requests/s"
     if load and "prism" in load:
         ours, theirs = load["reference"]["rps"], load["prism"]["rps"]
-        measured = f"{ours:.0f} vs {theirs:.0f} req/s = {load['vs_prism']:.1f}x"
+        measured = f"{ours:.0f} vs {theirs:.0f} req/s = {load['vs_prism']:.2f}x"
         rows.append((label, measured, verdict(load["vs_prism"] >= TARGETS["vs_prism"])))
     else:
         rows.append((label, "not measured", "-"))
