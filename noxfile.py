@@ -190,9 +190,11 @@ def live(session: nox.Session) -> None:
 def bench(session: nox.Session) -> None:
     """Opt-in: the suite and the reference server against their peers; writes benchmarks/RESULTS.md.
 
-    Schemathesis (positive mode) and a raw httpx loop for the property phase, Prism (when Node is on
-    PATH) under wrk (when on PATH, else an asyncio socket load) for the server, validation per response,
-    and the default server and client runs. Loopback only; options: `nox -s bench -- --help`.
+    The generated-id phase of a server run against Schemathesis (positive mode) and a raw httpx loop;
+    requests and MUST coverage per profile; the pytest plugin's cost in an unrelated pytest run; the
+    reference server against Prism (when Node is on PATH) under wrk (when on PATH, else an asyncio
+    socket load); judging one answer; the default server and client runs. Loopback only; about five
+    minutes on 2 cores; options: `nox -s bench -- --help`.
     """
     session.install(".", "schemathesis>=4,<5", "anthropic")
     cache = Path(session.cache_dir) / "bench"  # keeps the Prism install between runs

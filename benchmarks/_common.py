@@ -15,7 +15,7 @@ BENCH_DIR = ROOT / "benchmarks"
 OPENAPI = ROOT / "schemas" / "openapi.yaml"
 RESULTS = BENCH_DIR / "RESULTS.md"
 
-KEY = "conformance-bench-key"  # made up: the reference server accepts any non-empty key
+KEY = "conformance-bench-key"  # made up: the reference server the bench spawns is given it (--api-key)
 CONTRACT = "2023-06-01"
 MODEL_PATH = "/v1/models/claude-opus-4-6"
 HEADERS = {"x-api-key": KEY, "anthropic-version": CONTRACT}

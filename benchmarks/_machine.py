@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import os
 import platform
 import shutil
@@ -47,7 +48,23 @@ def machine() -> dict[str, str]:
         "cores usable": str(cores),
         "memory": memory,
         "python": f"{platform.python_implementation()} {platform.python_version()}",
+        "bytecode": bytecode(),
     }
+
+
+def bytecode() -> str:
+    """Whether the measured modules' bytecode is cached: where it is not and PYTHONDONTWRITEBYTECODE is
+    set, every process compiles its imports again, and every wall time here grows with it."""
+    missing = []
+    for name in ("models_conformance.plugin", "models_conformance.judge", "hypothesis", "httpx", "pytest"):
+        spec = importlib.util.find_spec(name)
+        if (
+            spec is None
+            or spec.origin is None
+            or not Path(importlib.util.cache_from_source(spec.origin)).is_file()
+        ):
+            missing.append(name)
+    return f"not cached for {', '.join(missing)}" if missing else "cached"
 
 
 def version_of(distribution: str) -> str:

@@ -1,124 +1,74 @@
-"""The property-based phase (SRV-NO-5XX) per example: the suite against its floor, its bound and its peer.
+"""The generated-id phase (SRV-NO-5XX and the other id requirements), in examples per second.
 
-The real suite (``_suite.py``); a raw httpx loop replaying the suite's requests (the floor); the suite's
-own test with every request answered from memory (generation as the suite pays for it: with the
-floor, the bound on any hypothesis-driven run); hypothesis alone in this process, warm (an
-underestimate of generation, kept for comparison); Schemathesis (``_schemathesis.py``). The same runs
-give the breakdown of the suite's time (``_breakdown.py``).
+Each repetition runs, back to back against the same reference server process: the suite's phase
+(``_phase.py``, a process of its own); a raw httpx loop sending the very requests that run sent (the
+floor: no generation, no judging); Schemathesis with as many examples (``_schemathesis.py``).
 """
 
 from __future__ import annotations
 
+import json
+import sys
 import time
 from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from _breakdown import breakdown
-from _common import HEADERS, SEED, Peer, log
+from _common import BENCH_DIR, HEADERS, KEY, SEED, Peer, log, run, tail
 from _machine import process_cpu_seconds
 from _results import median, median_of, median_ratio
 from _schemathesis import schemathesis_positive
-from _suite import suite_property_phase
 
 
-def _nothing() -> None:
-    return None
+def suite_phase(base_url: str, examples: int, workdir: Path, label: str) -> dict[str, Any]:
+    """One run of ``_phase.py``: the phase's time, its requests, and what its verdicts add."""
+    out = workdir / f"phase-{label}.json"
+    cmd = [sys.executable, str(BENCH_DIR / "_phase.py"), base_url, KEY, str(examples), str(SEED), str(out)]
+    done = run(cmd, cwd=workdir)
+    if done.returncode != 0 or not out.is_file():
+        raise RuntimeError(f"the suite's phase failed (exit {done.returncode}):\n{tail(done.stderr)}")
+    phase: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+    count = len(phase["requests"])
+    phase.update(
+        examples=count,
+        rate=count / phase["seconds"],
+        judged_rate=count / (phase["seconds"] + phase["judge_seconds"]),
+        cpu_us=phase["cpu_seconds"] / count * 1e6,
+    )
+    return phase
 
 
-def _spin(seconds: float) -> None:
-    """Keep this core busy for ``seconds``, as generating an example does (sleeping would idle it)."""
-    end = time.perf_counter() + seconds
-    while time.perf_counter() < end:
-        pass
-
-
-def raw_httpx_loop(
-    base_url: str,
-    requests: list[list[Any]],
-    server_pid: int | None = None,
-    brackets: tuple[Callable[[], object], Callable[[], object]] = (_nothing, _nothing),
-    gap_us: float = 0.0,
-) -> dict[str, Any]:
-    """The same GETs the suite sent, byte for byte, in a plain loop: no generation, no judging.
-
-    With ``gap_us``, the loop spins that long before each request, as the suite generates an example
-    before each one. ``brackets`` are called just before and just after the loop (callgrind's switch).
-    """
+def raw_httpx_loop(base_url: str, requests: list[list[Any]], server_pid: int | None = None) -> dict[str, Any]:
+    """The same GETs the suite sent, byte for byte, in a plain loop: no generation, no judging."""
     import httpx
+
+    from models_conformance.server.target import USER_AGENT
 
     url = httpx.URL(base_url + "/")
     prepared = [
         (method, target.encode("ascii"), dict(map(tuple, headers))) for method, target, headers in requests
     ]
     statuses: Counter[int] = Counter()
-    with httpx.Client(trust_env=False, timeout=10.0) as client:
+    with httpx.Client(trust_env=False, timeout=10.0, headers={"user-agent": USER_AGENT}) as client:
         client.get(base_url + "/v1/models", headers=HEADERS)  # the connection is open before timing
         server_before = None if server_pid is None else process_cpu_seconds(server_pid)
-        brackets[0]()
-        clock, inside = time.perf_counter, 0.0
-        cpu, start = time.process_time(), clock()
+        cpu, start = time.process_time(), time.perf_counter()
         for method, target, headers in prepared:
-            if gap_us:
-                _spin(gap_us / 1e6)
-            sent = clock()
             response = client.send(
                 client.build_request(method, url, headers=headers, extensions={"target": target})
             )
-            inside += clock() - sent
             statuses[response.status_code] += 1
-        seconds, cpu = clock() - start, time.process_time() - cpu
-        brackets[1]()
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
         server_after = None if server_pid is None else process_cpu_seconds(server_pid)
-    count = len(prepared)
     server = None if server_before is None or server_after is None else server_after - server_before
+    count = len(prepared)
     return {
-        "seconds": seconds,
-        "cpu_seconds": cpu,
-        "server_cpu_seconds": server,
         "examples": count,
         "rate": count / seconds,
-        "us": seconds / count * 1e6,
-        "request_us": inside / count * 1e6,
         "cpu_us": cpu / count * 1e6,
+        "server_cpu_seconds": server,
         "statuses": statuses,
     }
-
-
-def hypothesis_alone(examples: int) -> dict[str, Any]:
-    """The property's strategy and settings with a test that does nothing, in this process, warm.
-
-    It leaves out what the suite's generation pays and this does not: the one-off set-up (done by the
-    warm-up run), the suite's process (pytest, its heap and stack) and its local constants, which
-    hypothesis mixes into generation; the offline run of the suite measures generation as it is.
-    """
-    from hypothesis import HealthCheck, Phase, given, seed, settings
-
-    from models_conformance.fuzz import model_ids
-
-    drawn: list[str] = []
-
-    @seed(SEED)
-    @settings(
-        max_examples=examples,
-        deadline=None,
-        database=None,
-        phases=(Phase.explicit, Phase.generate, Phase.shrink),
-        suppress_health_check=list(HealthCheck),
-    )
-    @given(model_id=model_ids())
-    def generate(model_id: str) -> None:
-        drawn.append(model_id)
-
-    start = time.perf_counter()
-    generate()
-    seconds = time.perf_counter() - start
-    return {"seconds": seconds, "examples": len(drawn), "rate": len(drawn) / seconds}
-
-
-def _targets(timing: dict[str, Any]) -> list[str]:
-    return [target for _, target, _ in timing["requests"]]
 
 
 def property_phase(
@@ -126,31 +76,18 @@ def property_phase(
 ) -> dict[str, Any]:
     suite: list[dict[str, Any]] = []
     raw: list[dict[str, Any]] = []
-    offline: list[dict[str, Any]] = []
-    paced: list[dict[str, Any]] = []
-    setup: list[dict[str, Any]] = []
-    zones: list[dict[str, Any]] = []
-    alone: list[dict[str, Any]] = []
     peer: list[dict[str, Any]] = []
     schemathesis = Peer("Schemathesis")
-    hypothesis_alone(min(examples, 100))  # warm-up: hypothesis's first run in a process pays set-up costs
     for rep in range(repeat):
-        suite.append(suite_property_phase(base_url, examples, workdir, f"suite-{rep}"))
+        suite.append(suite_phase(base_url, examples, workdir, str(rep)))
         raw.append(raw_httpx_loop(base_url, suite[-1]["requests"], server_pid))
-        offline.append(suite_property_phase(base_url, examples, workdir, f"offline-{rep}", "offline"))
-        # The floor again, each request after as much busy time as generating an example took just now.
-        paced.append(raw_httpx_loop(base_url, suite[-1]["requests"], gap_us=offline[-1]["us"]))
-        setup.append(suite_property_phase(base_url, 1, workdir, f"setup-{rep}", "offline"))
-        zones.append(suite_property_phase(base_url, examples, workdir, f"zones-{rep}", "zones"))
-        alone.append(hypothesis_alone(examples))
         if schemathesis.missing is None:
             with schemathesis.attempt():
                 peer.append({**schemathesis_positive(base_url, examples, workdir, rep), "rep": rep})
         log(
-            f"property phase rep {rep + 1}/{repeat}: suite {suite[-1]['rate']:.0f}/s, raw httpx "
-            f"{raw[-1]['rate']:.0f}/s, generation (suite offline) {offline[-1]['rate']:.0f}/s, raw httpx "
-            f"paced by generation {paced[-1]['rate']:.0f}/s, hypothesis "
-            f"alone {alone[-1]['rate']:.0f}/s, schemathesis "
+            f"property phase rep {rep + 1}/{repeat}: suite {suite[-1]['rate']:.0f}/s "
+            f"({suite[-1]['judged_rate']:.0f}/s with verdicts), raw httpx {raw[-1]['rate']:.0f}/s, "
+            "schemathesis "
             + (f"{peer[-1]['rate']:.0f}/s" if peer and peer[-1]["rep"] == rep else "not measured")
         )
     server_cpu = [r["server_cpu_seconds"] for r in raw]
@@ -159,47 +96,30 @@ def property_phase(
     result: dict[str, Any] = {
         "examples_requested": examples,
         "suite_examples": suite[0]["examples"],
-        "suite_rates": [r["rate"] for r in suite],
-        "raw_rates": [r["rate"] for r in raw],
-        "offline_rates": [r["rate"] for r in offline],
-        "paced_rates": [r["rate"] for r in paced],
-        "paced": median_of(paced, "rate"),
-        # Spacing the requests out slows each round trip down (idle cores wake up late): the floor's
-        # request time, and the same requests' when they come one generation apart.
-        "request_us": median_of(raw, "request_us"),
-        "paced_request_us": median_of(paced, "request_us"),
-        "paced_bound": median_ratio(raw, paced, "rate"),
-        "paced_bounds": [r["rate"] / p["rate"] for r, p in zip(raw, paced, strict=True)],
-        "vs_raw_runs": [r["rate"] / s["rate"] for r, s in zip(raw, suite, strict=True)],
-        "of_paced": median_ratio(suite, paced, "rate"),
-        "raw_statuses": dict(sorted(sum((r["statuses"] for r in raw), Counter()).items())),
-        "hypothesis_rates": [r["rate"] for r in alone],
         "suite": median_of(suite, "rate"),
+        "suite_rates": [r["rate"] for r in suite],
+        "judged": median_of(suite, "judged_rate"),
+        "judged_rates": [r["judged_rate"] for r in suite],
+        "judge_us": median_of(suite, "judge_seconds") / suite[0]["examples"] * 1e6,
         "raw": median_of(raw, "rate"),
-        "offline": median_of(offline, "rate"),
-        "hypothesis": median_of(alone, "rate"),
+        "raw_rates": [r["rate"] for r in raw],
         "vs_raw": median_ratio(raw, suite, "rate"),
-        # One generation (as the suite pays for it) plus one bare request per example: the best any
-        # hypothesis-driven run of these examples can do here, before it judges a single response.
-        "bound": median([1 + r["rate"] / g["rate"] for r, g in zip(raw, offline, strict=True)]),
-        "of_bound": median(
-            [s["rate"] * (1 / r["rate"] + 1 / g["rate"]) for s, r, g in zip(suite, raw, offline, strict=True)]
-        ),
-        # What the old bound said: hypothesis alone, warm, in this process.
-        "warm_bound": median([1 + r["rate"] / h["rate"] for r, h in zip(raw, alone, strict=True)]),
-        "same_examples": all(_targets(g) == _targets(s) for g, s in zip(offline, suite, strict=True)),
+        "vs_raw_judged": median([r["rate"] / s["judged_rate"] for r, s in zip(raw, suite, strict=True)]),
+        "raw_statuses": dict(sorted(sum((r["statuses"] for r in raw), Counter()).items())),
         "cpu": {
             "suite_us": median_of(suite, "cpu_us"),
             "raw_us": median_of(raw, "cpu_us"),
-            "offline_us": median_of(offline, "cpu_us"),
             "server_us": server_us,
         },
-        "breakdown": breakdown(suite, raw, offline, setup, zones, paced),
     }
     if peer:
+        # Paired with the suite's runs of the same repetitions: a peer run may fail in one of them.
+        paired = [suite[p["rep"]] for p in peer]
         result.update(
-            # Paired with the suite's runs of the same repetitions: a peer run may fail in one of them.
-            vs_schemathesis=median_ratio([suite[p["rep"]] for p in peer], peer, "rate"),
+            vs_schemathesis=median_ratio(paired, peer, "rate"),
+            vs_schemathesis_judged=median(
+                [s["judged_rate"] / p["rate"] for s, p in zip(paired, peer, strict=True)]
+            ),
             schemathesis=median_of(peer, "rate"),
             schemathesis_rates=[r["rate"] for r in peer],
             schemathesis_examples=peer[0]["examples"],

@@ -5,24 +5,22 @@
 
 Everything runs on this machine against 127.0.0.1 only; every load is bounded in time and in count and
 stops by itself. It prints the results and writes ``benchmarks/RESULTS.md`` (machine, versions,
-medians, ratios). It reports; it judges nothing: the exit status is 1 only when a measurement that
-should have run could not (optional peers that are missing, wrk or Node, are reported as such).
+every run, medians, ratios). It reports; it judges nothing: the exit status is 1 only when a
+measurement that should have run could not (missing optional peers, wrk or Node, and a command
+that cannot run in this checkout are reported as such).
 
-What is measured (medians of several repetitions, interleaved so that drift hits both sides alike):
+What is measured (medians of several repetitions, interleaved so that drift hits every side alike):
 
-1. The server suite's property-based phase (SRV-NO-5XX, hypothesis) against one reference server
-   process, in examples per second: the real suite, run by ``models-conformance server ... -- -k
-   no_model_id``, timed around the test's call phase by ``conformance_bench_timing.py``; versus
-   Schemathesis (positive mode, its checks) on ``schemas/openapi.yaml`` with the same number of
-   examples against the same server; versus a plain httpx loop sending the very requests the suite
-   sent, without generation or judging (the floor); and the suite's run answered from memory,
-   generation alone (with the floor, the bound on any hypothesis-driven run). Where the suite's time
-   per example goes (timers around its parts), and with ``--callgrind`` the same in instructions.
-2. The reference server under concurrent load (wrk when on PATH, else a bounded asyncio socket loop):
+1. The generated-id phase of a server run (``_phase.py``: ``send_generated`` timed in a real run, in a
+   process of its own) against one reference server process, in examples per second; versus
+   Schemathesis (positive mode) on ``schemas/openapi.yaml`` with as many examples against the same
+   server; versus a raw httpx loop sending the very requests the phase sent (the floor).
+2. Requests sent and MUST coverage of ``models-conformance server`` per profile and contract version.
+3. What the pytest plugin adds to an unrelated pytest run.
+4. The reference server under concurrent load (wrk when on PATH, else a bounded asyncio socket loop):
    requests/s, p50 and p99 latency; versus Prism serving ``schemas/openapi.yaml`` when Node is there.
-3. Schema validation per response (the validators the checks use, on the reference server's bodies).
-4. Wall time and requests sent of the default ``models-conformance server`` and ``client`` runs.
-5. Requests sent and MUST coverage of the ``default`` and ``live`` profiles, from their JSON reports.
+5. Judging one answer: the schema validation, stock jsonschema, ``judge_answer``.
+6. Wall time and requests sent of the default ``models-conformance server`` and ``client`` runs.
 """
 
 from __future__ import annotations
@@ -43,18 +41,17 @@ from typing import Any
 # runs it as a script and without -P (PYTHONSAFEPATH), so say it here.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _callgrind import callgrind_breakdown
-from _common import RESULTS, Unavailable, log
+from _common import KEY, RESULTS, Unavailable, log
 from _load import server_load
 from _machine import load_average, machine, tool_versions
-from _profiles import profile_runs
+from _plugin import plugin_cost
 from _property import property_phase
 from _report import render
 from _results import targets
-from _runs import cli_wall
+from _runs import cli_wall, profile_runs
 from _validation import validation_cost
 
-SECTIONS = ("property", "callgrind", "load", "validation", "cli", "profiles")
+SECTIONS = ("property", "profiles", "plugin", "load", "validation", "cli")
 
 
 def _sections(text: str) -> frozenset[str]:
@@ -68,9 +65,12 @@ def _sections(text: str) -> frozenset[str]:
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
-        "--examples", type=int, default=500, help="examples per property-phase run (default 500)"
+        "--examples", type=int, default=500, help="generated examples per property-phase run (default 500)"
     )
     parser.add_argument("--repeat", type=int, default=5, help="property-phase repetitions (default 5)")
+    parser.add_argument(
+        "--plugin-pairs", type=int, default=40, help="pytest runs with and without the plugin (default 40)"
+    )
     parser.add_argument(
         "--load-seconds", type=float, default=5.0, help="seconds per load run (default 5, max 30)"
     )
@@ -81,15 +81,6 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--client-args",
         default="--python anthropic",
         help="arguments of the `client` run (default: '--python anthropic', the official SDK in-process)",
-    )
-    parser.add_argument(
-        "--callgrind",
-        action="store_true",
-        help="also count the property phase's instructions per example under valgrind's callgrind "
-        "(repeatable on a busy machine; needs valgrind and a C compiler; adds a few minutes)",
-    )
-    parser.add_argument(
-        "--callgrind-examples", type=int, default=200, help="examples of the callgrind runs (default 200)"
     )
     parser.add_argument("--cache", type=Path, help="folder for the Prism install (default: a temporary one)")
     parser.add_argument(
@@ -102,9 +93,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.output is None and args.only is None:
         args.output = RESULTS
-    counts = (args.examples, args.repeat, args.load_repeat, args.cli_repeat, args.callgrind_examples)
-    if min(counts) < 1:
-        parser.error("counts must be at least 1")
+    counts = (args.examples, args.repeat, args.load_repeat, args.cli_repeat)
+    if min(counts) < 1 or args.plugin_pairs < 2:
+        parser.error("counts must be at least 1, --plugin-pairs at least 2")
     if not 1 <= args.connections <= 256:
         parser.error("--connections must be from 1 to 256")
     return args
@@ -112,17 +103,23 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    from models_conformance.contract import CONTRACTS
     from models_conformance.reference.server import spawn
-    from models_conformance.schemas import CONTRACTS
 
     started = time.perf_counter()
     results: dict[str, Any] = {
         "command": "nox -s bench" if os.environ.get("NOX_CURRENT_SESSION") else "python benchmarks/bench.py",
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "options": (
+            f"--examples {args.examples} --repeat {args.repeat} --plugin-pairs {args.plugin_pairs} "
+            f"--load-seconds {args.load_seconds:g} --load-repeat {args.load_repeat} "
+            f"--connections {args.connections} --cli-repeat {args.cli_repeat}"
+        ),
         "load_before": load_average(),
         "machine": machine(),
         "versions": tool_versions(),
         "errors": {},
+        "walls": {},
     }
     errors: dict[str, str] = results["errors"]
     failed = False
@@ -146,38 +143,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     with contextlib.ExitStack() as stack:
         workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="conformance-bench-")))
         cache = (args.cache or workdir).resolve()
-        server = stack.enter_context(spawn())
-        log(f"reference server at {server.url}")
-        results["property"] = attempt(
-            "property",
-            lambda: property_phase(server.url, args.examples, args.repeat, workdir, server.process.pid),
-        )
-        if args.callgrind or (args.only and "callgrind" in args.only):
-            results["callgrind"] = attempt(
-                "callgrind", lambda: callgrind_breakdown(server.url, args.callgrind_examples, workdir)
+        with spawn(["--api-key", KEY]) as server:
+            log(f"reference server at {server.url}")
+            results["property"] = attempt(
+                "property",
+                lambda: property_phase(server.url, args.examples, args.repeat, workdir, server.process.pid),
             )
-        results["load"] = attempt(
-            "load",
-            lambda: server_load(
-                server.url, args.load_seconds, args.load_repeat, args.connections, cache, workdir
-            ),
-        )
-        results["validation"] = attempt("validation", lambda: validation_cost(server.url))
+            results["load"] = attempt(
+                "load",
+                lambda: server_load(
+                    server.url, args.load_seconds, args.load_repeat, args.connections, cache, workdir
+                ),
+            )
+            results["validation"] = attempt("validation", lambda: validation_cost(server.url))
+        results["profiles"] = attempt("profiles", lambda: profile_runs(workdir, CONTRACTS))
+        results["plugin"] = attempt("plugin", lambda: plugin_cost(workdir, args.plugin_pairs))
+        for role, extra in (("server", []), ("client", args.client_args.split())):
+            measure = functools.partial(cli_wall, role, extra, args.cli_repeat, workdir)
+            measured = attempt(f"cli:{role}", measure)
+            if measured is not None:
+                results["walls"][role] = measured
     for section, peer in (("property", "schemathesis"), ("load", "prism")):
         if (results[section] or {}).get(f"{peer}_failed"):
             failed = True
             errors[peer] = results[section][f"{peer}_missing"]
-    walls: dict[str, Any] = {}
-    results["walls"] = walls
-    with tempfile.TemporaryDirectory(prefix="conformance-bench-cli-") as cli_dir:
-        runs: list[tuple[str, list[str]]] = [("server", []), ("client", args.client_args.split())]
-        for role, extra in runs:
-            measure = functools.partial(cli_wall, role, extra, args.cli_repeat, Path(cli_dir))
-            measured = attempt(f"cli:{role}", measure)
-            if measured is not None:
-                walls[role] = measured
-    with tempfile.TemporaryDirectory(prefix="conformance-bench-profiles-") as profiles_dir:
-        results["profiles"] = attempt("profiles", lambda: profile_runs(Path(profiles_dir), CONTRACTS))
     results["load_after"] = load_average()
     results["total_seconds"] = time.perf_counter() - started
     results["targets"] = targets(results)

@@ -1,4 +1,4 @@
-"""The benchmark's own logic: what it reads from reports and callgrind, and the runs it compares.
+"""The benchmark's own logic: what it reads from reports and its runs, and the requests it compares.
 
 No duration is asserted here: the bench reports numbers, these tests check that it measures what it says.
 """
@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,14 +15,17 @@ from typing import Any
 import pytest
 
 from models_conformance import registry
-from models_conformance.suite.test_generated import FIXED_IDS
+from models_conformance.contract import encode_segment
+from models_conformance.server.ids import banded_ids
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from _callgrind import parse_annotate  # noqa: E402
-from _profiles import coverage  # noqa: E402
-from _suite import suite_property_phase  # noqa: E402
+from _common import KEY, SEED, Unavailable  # noqa: E402
+from _plugin import package_import_us  # noqa: E402
+from _property import raw_httpx_loop, suite_phase  # noqa: E402
+from _results import within  # noqa: E402
+from _runs import cli_run, coverage  # noqa: E402
 
 
 def server_musts(contract: str) -> list[str]:
@@ -54,27 +58,29 @@ def test_a_must_missing_from_the_report_is_not_judged() -> None:
     assert row["must_judged"] == len(server_musts("2026-10-21")) - 1
 
 
-ANNOTATE = """\
---------------------------------------------------------------------------------
-2,402,489,835 (100.0%)  PROGRAM TOTALS
---------------------------------------------------------------------------------
-1,043,760,105 (42.44%)  ???:zone_send [/tmp/x/conformance_bench_cgz.cpython-311-x86_64-linux-gnu.so]
-  900,000,000 (37.00%)  ???:zone_send'2 [/tmp/x/conformance_bench_cgz.cpython-311-x86_64-linux-gnu.so]
-  719,151,015 (29.24%)  ???:zone_httpx [/tmp/x/conformance_bench_cgz.cpython-311-x86_64-linux-gnu.so]
-  124,147,334 ( 5.05%)  ???:zone_judging [/tmp/x/conformance_bench_cgz.cpython-311-x86_64-linux-gnu.so]
-   62,315,529 ( 2.53%)  /b/Python-3.11.7/Modules/gcmodule.c:gc_collect_main [/lib/libpython3.11.so.1.0]
-    2,274,294 ( 0.09%)  /b/Python-3.11.7/./Include/object.h:gc_collect_main
+def test_a_run_that_writes_no_report_makes_its_command_unavailable(tmp_path: Path) -> None:
+    with pytest.raises(Unavailable, match="exited 2 without a report"):
+        cli_run(["server", "--contract", "1999-01-01"], tmp_path / "report.json", tmp_path)
+
+
+IMPORTTIME = """\
+import time: self [us] | cumulative | imported package
+import time:      4268 |     121027 | pytest
+import time:       226 |        226 |   models_conformance
+import time:      3619 |       5806 |   models_conformance.settings
+import time:       515 |        515 |     models_conformance_extras
+import time:       736 |       6839 | models_conformance.plugin
 """
 
 
-def test_callgrind_counts_are_each_zones_outermost_inclusive_cost() -> None:
-    assert parse_annotate(ANNOTATE) == {
-        "total": 2_402_489_835,
-        "send": 1_043_760_105,
-        "httpx": 719_151_015,
-        "judging": 124_147_334,
-        "gc": 62_315_529,
-    }
+def test_the_packages_import_time_is_the_self_time_of_its_modules_wherever_they_nest() -> None:
+    assert package_import_us(IMPORTTIME) == 226 + 3619 + 736
+
+
+def test_a_noisy_difference_is_judged_only_when_its_interval_lies_on_one_side_of_the_target() -> None:
+    assert within((4.0, 12.0), 30.0) == "met"
+    assert within((31.0, 90.0), 30.0) == "**missed**"
+    assert within((-120.0, 228.0), 30.0).startswith("undecided")
 
 
 def test_the_bench_refuses_an_unknown_measurement_and_names_the_known_ones() -> None:
@@ -86,31 +92,26 @@ def test_the_bench_refuses_an_unknown_measurement_and_names_the_known_ones() -> 
     )
     assert done.returncode == 2
     assert "property,speed" in done.stderr
-    assert "property, callgrind, load, validation, cli, profiles" in done.stderr
+    assert "property, profiles, plugin, load, validation, cli" in done.stderr
 
 
 @pytest.fixture(scope="module")
 def server_url() -> Iterator[str]:
     from models_conformance.reference.server import spawn
 
-    with spawn() as server:
+    with spawn(["--api-key", KEY]) as server:
         yield server.url
 
 
-def test_the_run_answered_from_memory_draws_the_suites_examples(server_url: str, tmp_path: Path) -> None:
-    suite = suite_property_phase(server_url, 12, tmp_path, "suite")
-    offline = suite_property_phase(server_url, 12, tmp_path, "offline", "offline")
-    # The fixed ids (a non-ASCII one and a ladder of lengths) come before the generated ones.
-    assert suite["examples"] == offline["examples"] == 12 + len(FIXED_IDS)
-    assert [t for _, t, _ in offline["requests"]] == [t for _, t, _ in suite["requests"]]
-    assert offline["zones"] == {}
-
-
-def test_the_zones_run_times_the_request_the_httpx_calls_and_the_judging(
+def test_the_phase_is_the_banded_ids_then_the_generated_ones_and_the_floor_replays_them(
     server_url: str, tmp_path: Path
 ) -> None:
-    zones = suite_property_phase(server_url, 12, tmp_path, "zones", "zones")
-    assert zones["examples"] == 12 + len(FIXED_IDS)
-    assert {"send", "httpx", "judging"} <= set(zones["zones"])
-    # The zones nest: httpx and the judging happen inside Target.send.
-    assert zones["zones"]["send"] > zones["zones"]["httpx"] + zones["zones"]["judging"]
+    phase = suite_phase(server_url, 12, tmp_path, "test")
+    banded = [f"/v1/models/{encode_segment(model_id)}" for model_id, _ in banded_ids(SEED)]
+    # The phase's requests and no others (discovery and the plan are not timed): the banded ids first.
+    assert phase["examples"] == len(banded) + 12
+    assert [target for _, target, _ in phase["requests"][: len(banded)]] == banded
+    assert ["x-api-key", KEY] in phase["requests"][0][2]
+    raw = raw_httpx_loop(server_url, phase["requests"])
+    assert raw["examples"] == phase["examples"]
+    assert raw["statuses"] == Counter(phase["statuses"])
