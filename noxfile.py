@@ -106,9 +106,17 @@ def record(session: nox.Session) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """ruff over the package, the tests and this file."""
+    """ruff over the package, the tests, the examples, the connectors, the benchmarks and this file."""
     session.install("ruff")
-    paths = ["models_conformance", "tests", "connectors/servers", "examples", "noxfile.py", "conftest.py"]
+    paths = [
+        "models_conformance",
+        "tests",
+        "connectors",
+        "examples",
+        "benchmarks",
+        "noxfile.py",
+        "conftest.py",
+    ]
     session.run("ruff", "check", *paths)
 
 

@@ -73,7 +73,12 @@ def test_the_known_headers_are_data_with_a_source_each() -> None:
     for entry in entries:
         assert set(entry) == {"name", "source", "why"}
         assert entry["name"] == entry["name"].lower() and re.fullmatch(r"[a-z0-9-]+", entry["name"])
-        assert entry["source"].startswith("https://") or entry["source"] in ("RFC 9110", "RFC 9111", "transport"), entry
+        public = entry["source"].startswith("https://") or entry["source"] in (
+            "RFC 9110",
+            "RFC 9111",
+            "transport",
+        )
+        assert public, entry
         assert entry["why"].strip()
     # What the contract's own documents name is known: never listed as drift.
     assert {"request-id", "content-type", "x-should-retry", "retry-after-ms", "retry-after"} <= set(names)

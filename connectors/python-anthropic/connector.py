@@ -34,10 +34,21 @@ def plain(value: Any) -> Any:
 
 def failure_of(exc: Exception) -> dict[str, Any]:
     """The protocol's error object for an exception the SDK raised."""
-    error: dict[str, Any] = {"kind": "other", "status": None, "type": None, "message": str(exc), "request_id": None}
+    error: dict[str, Any] = {
+        "kind": "other",
+        "status": None,
+        "type": None,
+        "message": str(exc),
+        "request_id": None,
+    }
     if isinstance(exc, anthropic.APIStatusError):
-        error.update(kind="status", status=exc.status_code, type=exc.type, request_id=exc.request_id,
-                     message=exc.api_message or exc.message)
+        error.update(
+            kind="status",
+            status=exc.status_code,
+            type=exc.type,
+            request_id=exc.request_id,
+            message=exc.api_message or exc.message,
+        )
     elif isinstance(exc, anthropic.APITimeoutError):
         error["kind"] = "timeout"
     elif isinstance(exc, anthropic.APIConnectionError):

@@ -10,7 +10,8 @@
 The non-beta call and the async client build the request and parse the answer through other code
 than the sync beta call (another resource class, the async base client); the aiohttp transport
 (``pip install anthropic[aiohttp]``) hands the URL to aiohttp and yarl instead of httpx.
-Errors become protocol answers exactly as for ``--python anthropic`` (``models_conformance.client.sdk_answers``).
+Errors become protocol answers exactly as for ``--python anthropic``
+(``models_conformance.client.sdk_answers``).
 """
 
 from __future__ import annotations

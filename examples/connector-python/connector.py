@@ -99,7 +99,8 @@ def error_of(response: httpx.Response) -> dict[str, Any]:
         kind, message = detail.get("type"), detail.get("message")
     except (ValueError, KeyError, TypeError, AttributeError):
         kind, message = None, response.text
-    return failure("status", response.status_code, message, type=kind, request_id=response.headers.get("request-id"))
+    request_id = response.headers.get("request-id")
+    return failure("status", response.status_code, message, type=kind, request_id=request_id)
 
 
 def main() -> None:
@@ -109,7 +110,8 @@ def main() -> None:
             if request["op"] == "stop":
                 return
             if request["op"] == "hello":
-                answer = {"ok": True, "name": f"connector template (httpx {httpx.__version__})", "version": "1.0"}
+                name = f"connector template (httpx {httpx.__version__})"
+                answer = {"ok": True, "name": name, "version": "1.0"}
             else:
                 answer = retrieve(client, request)
             print(json.dumps(answer), flush=True)

@@ -8,13 +8,14 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 from ..contract import MODELS_PATH
 from ..exchange import Exchange
 from ..findings import MISSING, Finding
 from ..placeholders import is_placeholder
 from ..schemas import model_errors
+from .facts import decoded_segment
 from .pairing import WINDOW, Context, apart, context, duration
 
 __all__ = ["Get", "Tally", "difference", "gets"]
@@ -68,7 +69,7 @@ def _get(exchange: Exchange) -> Get | None:
     if match is None:
         return None
     segment = match.group("segment")
-    requested = None if segment is None else unquote(segment, errors="replace")
+    requested = None if segment is None else decoded_segment(segment)
     if requested is not None and (not requested or "/" in requested or requested in (".", "..")):
         return None  # no id, or a path that names another resource than one model
     kind, body, listed = _answer(exchange, listing=segment is None)

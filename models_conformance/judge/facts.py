@@ -16,7 +16,7 @@ from ..contract import CREDENTIAL_FORM, MODELS_PATH, encode_segment
 from ..exchange import Exchange, Request
 from ..intermediary import intermediary
 
-__all__ = ["LONG_ID", "Facts", "credential_form", "facts_of", "model_path"]
+__all__ = ["LONG_ID", "Facts", "credential_form", "decoded_segment", "facts_of", "model_path"]
 
 # An id this long is far beyond any real one (10-40 characters); RFC 9110 lets a server refuse its
 # request target as too long (414).
@@ -75,14 +75,15 @@ def _status(status: int) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _decoded(segment: str) -> str:
+def decoded_segment(segment: str) -> str:
+    """The id a path segment names (cached: every check of an exchange asks)."""
     return unquote(segment, errors="replace")
 
 
 def facts_of(exchange: Exchange) -> Facts:
     request, response, probe = exchange.request, exchange.response, exchange.probe
     resource, segment = model_path(request.target)
-    model_id = _decoded(segment) if segment is not None else None
+    model_id = decoded_segment(segment) if segment is not None else None
     if exchange.source == "scenario":
         answerer = "scenario"
     else:

@@ -11,7 +11,8 @@ __all__ = ["ERROR_TYPES", "Response", "error_response", "json_headers", "new_req
 # (status, headers, body); the body is sent as is, headers are completed by json_headers().
 Response = tuple[int, list[tuple[bytes, bytes]], bytes]
 
-# The errors table of the API docs (platform.claude.com/docs/en/api/errors); 405 is one of the "other 4xx", which use invalid_request_error.
+# The errors table of the API docs (platform.claude.com/docs/en/api/errors); 405 is one of the
+# "other 4xx", which use invalid_request_error.
 ERROR_TYPES: dict[int, str] = {
     400: "invalid_request_error",
     401: "authentication_error",

@@ -82,9 +82,7 @@ def banded_ids(seed: int) -> list[tuple[str, str]]:
         for low, high in BANDS:
             length = rng.randint(low, high)
             unit = "".join(rng.choice(pool) for _ in range(rng.randint(1, 8)))
-            found.append(
-                (repeated_to(unit, length), f"generated id of {_band(low, high)} ({kind})")
-            )
+            found.append((repeated_to(unit, length), f"generated id of {_band(low, high)} ({kind})"))
     return found
 
 
