@@ -44,8 +44,7 @@ def tests(session: nox.Session) -> None:
     """Run the suite's own tests (no network, no key): every check is shown to pass and to fail."""
     session.install("-e", ".[test]")
     # The broken-server and broken-client proofs are subprocesses that mostly wait (retry-after,
-    # timeouts, loopback round trips): two workers per core keep both cores busy (the whole suite: 5:44
-    # with -n 2, 3:20 with -n 4, on 2 cores, 2026-12-02).
+    # timeouts, loopback round trips): two workers per core keep the cores busy.
     workers = str(2 * (os.cpu_count() or 1))
     # The tests start the command line some hundred times from this checkout: compiled once here, its
     # modules are not compiled again by each process when PYTHONDONTWRITEBYTECODE forbids caching them.
