@@ -9,6 +9,7 @@ import pytest
 
 from models_conformance import SEED_EXAMPLE, ConformanceFailure, assert_model_response, validate_model
 from models_conformance.exchange import Exchange, Probe, Request, Response, curl
+from models_conformance.findings import group
 from models_conformance.judge import judge, judge_answer
 from models_conformance.secret import Secret
 from models_conformance.transcript import Transcript
@@ -254,3 +255,17 @@ def test_validate_model_is_empty_for_a_conformant_body_and_lists_problems_otherw
     assert validate_model(json.dumps(SEED_EXAMPLE)) == []
     assert ids(validate_model({**SEED_EXAMPLE, "type": "models"})) == ["SRV-200-TYPE"]
     assert ids(validate_model("not json")) == ["SRV-200-SCHEMA"]
+
+
+def test_answers_of_different_statuses_are_different_problems() -> None:
+    """Prism's bare 431 for a 10,000-character id was once grouped with its 405s and shown as a 405."""
+    headers = {"content-type": "application/problem+json"}
+    answers = [exchange(405, {"detail": "no"}, headers=headers, method=m) for m in ("POST", "PUT")]
+    answers.append(exchange(431, b"", headers={}, target="/v1/models/" + "a" * 10_000))
+    groups = group(
+        [f for answer in answers for f in judge_answer(answer) if f.requirement_id == "SRV-REQUEST-ID"]
+    )
+    assert sorted((g.first.exchange.response.status, g.count) for g in groups if g.first.exchange) == [
+        (405, 2),
+        (431, 1),
+    ]

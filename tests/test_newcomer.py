@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -94,3 +95,20 @@ def test_a_refused_key_says_where_it_came_from(mock: str, tmp_path: Path) -> Non
     assert "answers 401 to the key in both credential forms" in output
     assert "(the key sent came from $ANTHROPIC_API_KEY)" in output
     assert "not-the-mocks-key" not in output
+
+
+def test_the_readme_shows_what_the_main_job_prints(tmp_path: Path) -> None:
+    """The sample output under "two commands" is a real run's: same lines, up to the port and seed."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    sample = readme.split("The first prints one line per requirement and ends like this:", 1)[1]
+    sample = sample.split("```", 2)[1].strip().splitlines()
+    code, _, output = _server(env=_env(), tmp_path=tmp_path)
+    assert code == 0, output
+    ran = output.splitlines()
+
+    def steady(line: str) -> str:  # what changes from run to run: the port, the seed, a count
+        line = re.sub(r"127\.0\.0\.1:\d+", "127.0.0.1:PORT", line)
+        return re.sub(r"--seed \d+", "--seed N", line)
+
+    for line in sample[1:]:  # the first line's count (exchanges judged) depends on the seed
+        assert steady(line) in map(steady, ran), f"README shows {line!r}; a run prints:\n{output}"
