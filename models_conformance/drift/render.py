@@ -119,7 +119,7 @@ def headline(drift: Any) -> str:
     what = f"{found} thing{'s' if found != 1 else ''} the contract does not describe" if found else "no drift"
     scope = f"in {exchanges} models exchange{'s' if exchanges != 1 else ''}"
     if contract:
-        scope += f" (contract {contract} where a request does not name its anthropic-version)"
+        scope += f" (under the contract each request names; {contract} where it names none)"
     return f"drift: {what} {scope}"
 
 
