@@ -148,3 +148,11 @@ def test_the_seed_example_is_judged_as_client_traffic_too() -> None:
     # The seed's exchange is sent as an SDK would: its request is judged under the client's rules.
     outcomes = check(SEED).outcomes
     assert outcomes["CLI-VERSION"] == outcomes["CLI-AUTH"] == outcomes["CLI-PATH"] == "passed"
+
+
+def test_a_recording_of_the_suites_own_run_says_why_no_client_rule_applies() -> None:
+    results = [r for r in check(RUN).report["results"] if r["id"].startswith("CLI-")]
+    assert results and {r["outcome"] for r in results} == {"skipped"}
+    assert {r["message"] for r in results} == {
+        "every request here is this suite's own (its probes): no client's request to judge"
+    }

@@ -50,8 +50,10 @@ class Judgement:
 def judge(transcript: Transcript) -> Judgement:
     judgement = Judgement()
     known = _known(transcript.exchanges)
+    senders: set[str] = set()
     for exchange in transcript.exchanges:
         facts = facts_of(exchange)
+        senders.add(facts.sender)
         if facts.answerer == "scenario":
             _client_request(exchange, facts, judgement)
             continue
@@ -75,6 +77,9 @@ def judge(transcript: Transcript) -> Judgement:
             judgement.harness_errors[requirement_id].append(
                 f"{call.where} could not be judged: {call.harness_error}"
             )
+    if senders == {"suite"}:  # a recording of this suite's own run: its requests are no client's
+        for requirement in registry.requirements("client"):
+            judgement.unjudged.setdefault(requirement.id, _SUITE_ONLY)
     for recording in transcript.files:
         for requirement_id, found in files.judge_file(recording).items():
             judgement.judged[requirement_id] += 1
@@ -93,6 +98,9 @@ def judge(transcript: Transcript) -> Judgement:
                 f"({kept.message})"
             )
     return judgement
+
+
+_SUITE_ONLY = "every request here is this suite's own (its probes): no client's request to judge"
 
 
 def judge_answer(exchange: Exchange) -> list[Finding]:
