@@ -20,7 +20,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .exits import EXIT_FAILED, EXIT_OK, EXIT_UNREACHABLE, EXIT_USAGE
-from .settings import OPTIONS, Settings, SettingsError, resolve
+from .options import OPTIONS
+from .settings import Settings, SettingsError, resolve
 
 __all__ = ["build_parser", "main"]
 

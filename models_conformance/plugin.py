@@ -21,10 +21,11 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from .exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
-from .settings import OPTIONS, Settings, SettingsError, resolve
+from .options import OPTIONS
 
 if TYPE_CHECKING:
     from .server.target import Target
+    from .settings import Settings
     from .verdicts import Verdicts
 
 __all__ = [
@@ -91,23 +92,12 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
-def _settings(config: pytest.Config, **defaults: Any) -> Settings:
-    given = {name: config.getoption(f"conformance_{option.dest}") for name, option in OPTIONS.items()}
-    try:
-        return resolve(
-            given,
-            flag=lambda option: option.pytest_flag,
-            ini=lambda option: config.getini(f"conformance_{option.name.replace('-', '_')}"),
-            defaults=defaults,
-        )
-    except SettingsError as exc:
-        pytest.exit(f"models-conformance: usage error: {exc}", returncode=EXIT_USAGE)
-
-
 @pytest.fixture(scope="session")
 def conformance_settings(pytestconfig: pytest.Config) -> Settings:
     """The resolved settings of this session (command line → environment → ini → default)."""
-    return _settings(pytestconfig)
+    from .suite.runs import settings_of
+
+    return settings_of(pytestconfig)
 
 
 @pytest.fixture(scope="session")
@@ -173,68 +163,19 @@ def conformance_client(pytestconfig: pytest.Config) -> Iterator[object]:
 @pytest.fixture(scope="session")
 def conformance_verdicts(pytestconfig: pytest.Config) -> Verdicts:
     """The verdicts of the server suite: the run against the target, judged."""
-    pytestconfig.stash[VERDICTS] = _server_verdicts(pytestconfig)
+    from .suite.runs import server_verdicts
+
+    pytestconfig.stash[VERDICTS] = server_verdicts(pytestconfig)
     return pytestconfig.stash[VERDICTS][0]
 
 
 @pytest.fixture(scope="session")
 def conformance_client_verdicts(request: pytest.FixtureRequest) -> Verdicts:
     """The verdicts of the client suite: the scenario played with ``conformance_client``, judged."""
-    request.config.stash[VERDICTS] = _client_verdicts(request)
+    from .suite.runs import client_verdicts
+
+    request.config.stash[VERDICTS] = client_verdicts(request)
     return request.config.stash[VERDICTS][0]
-
-
-def _server_verdicts(config: pytest.Config) -> tuple[Verdicts, dict[str, Any]]:
-    from .judge import judge
-    from .server.run import KeyRejected, run_server
-    from .server.target import TargetUnreachable
-    from .verdicts import Verdicts
-
-    settings = _settings(config)
-    try:
-        run = run_server(settings)
-    except TargetUnreachable as exc:
-        pytest.exit(f"models-conformance: cannot reach the target: {exc}", returncode=3)
-    except KeyRejected as exc:
-        pytest.exit(f"models-conformance: usage error: {exc}", returncode=EXIT_USAGE)
-    verdicts = Verdicts(judge(run.transcript), role="server", contract=settings.contract, hints=run.hints)
-    return verdicts, {"contract": settings.contract, **run.transcript.context, "seed": settings.seed}
-
-
-def _client_verdicts(request: pytest.FixtureRequest) -> tuple[Verdicts, dict[str, Any]]:
-    from .client.inprocess import InProcess
-    from .client.run import run_client
-    from .judge import judge
-    from .verdicts import Verdicts
-
-    settings = _settings(request.config, examples=50, timeout=5.0)
-    client = request.getfixturevalue("conformance_client")
-    driver = client if callable(getattr(client, "answer", None)) else InProcess(client)
-    transcript = run_client(
-        driver,
-        contract=settings.contract,
-        seed=settings.seed,
-        examples=settings.examples,
-        timeout_s=settings.timeout,
-    )
-    verdicts = Verdicts(judge(transcript), role="client", contract=settings.contract)
-    return verdicts, {"contract": settings.contract, **transcript.context, "seed": settings.seed}
-
-
-def check_requirement(verdicts: Verdicts, requirement_id: str) -> None:
-    """A suite item: the verdict of one requirement as a pytest outcome."""
-    __tracebackhide__ = True
-    from .findings import ConformanceFailure
-
-    verdict = next(v for v in verdicts.verdicts if v.requirement.id == requirement_id)
-    if verdict.outcome == "skipped":
-        pytest.skip(verdict.reason)
-    if verdict.outcome == "expected-failure":
-        pytest.xfail(verdict.message)
-    if verdict.outcome == "failed":
-        if not verdict.groups:
-            raise AssertionError(verdict.message)  # a stale baseline entry
-        raise ConformanceFailure([group.first for group in verdict.groups[:3]], more=len(verdict.groups) - 3)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -269,9 +210,10 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if found is None:
         return
     from .outputs import write
+    from .suite.runs import settings_of
 
     verdicts, context = found
-    write(verdicts, _settings(session.config), context)
+    write(verdicts, settings_of(session.config), context)
     suite_only = all(item.get_closest_marker("requirement") is not None for item in session.items)
     if suite_only and exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         # MUST failures and stale baseline entries fail the run; SHOULD and MAY failures are reported only.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from models_conformance import registry
-from models_conformance.plugin import check_requirement
+from models_conformance.suite.runs import check_requirement
 from models_conformance.verdicts import Verdicts
 
 
