@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "benchmarks"
 OPENAPI = ROOT / "schemas" / "openapi.yaml"
 RESULTS = BENCH_DIR / "RESULTS.md"
+PERFORMANCE_PAGE = ROOT / "docs" / "performance.md"  # shows the Targets table of RESULTS
 
 KEY = "conformance-bench-key"  # made up: the reference server the bench spawns is given it (--api-key)
 CONTRACT = "2023-06-01"

@@ -272,3 +272,27 @@ def _render_walls(add: Add, walls: dict[str, Any], errors: dict[str, str]) -> No
             cells = [f"`{w['command']}`", f"{w['wall']:.2f}", w["requests"], fmt_runs(w["walls"], 2), exits]
             row(add, [*cells, w["summary"]])
     add("")
+
+
+# docs/performance.md shows the Targets table of RESULTS.md between these lines; the bench rewrites it.
+FIGURES_START = "<!-- the figures: written by `nox -s bench` from benchmarks/RESULTS.md -->"
+FIGURES_END = "<!-- end of the figures -->"
+
+
+def figures(report: str) -> str:
+    """The Targets table of a RESULTS.md and the line that dates it, as docs/performance.md shows them."""
+    lines = report.splitlines()
+    start = lines.index("## Targets") + 2
+    end = lines.index("", start)
+    written = next(line for line in lines if line.startswith("Written by "))
+    date = written.partition("` on ")[2].partition(", in ")[0]
+    return "\n".join([f"Medians of the run of {date} (`benchmarks/RESULTS.md`):", "", *lines[start:end]])
+
+
+def with_figures(page: str, report: str) -> str:
+    """``page`` with the figures between its markers replaced by those of ``report``."""
+    before, start, rest = page.partition(FIGURES_START)
+    _, end, after = rest.partition(FIGURES_END)
+    if not start or not end:
+        raise ValueError(f"the page lacks the markers {FIGURES_START!r} and {FIGURES_END!r}")
+    return f"{before}{start}\n{figures(report)}\n{end}{after}"

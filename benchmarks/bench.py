@@ -41,12 +41,12 @@ from typing import Any
 # runs it as a script and without -P (PYTHONSAFEPATH), so say it here.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import KEY, RESULTS, Unavailable, log
+from _common import KEY, PERFORMANCE_PAGE, RESULTS, Unavailable, log
 from _load import server_load
 from _machine import load_average, machine, tool_versions
 from _plugin import plugin_cost
 from _property import property_phase
-from _report import render
+from _report import render, with_figures
 from _results import targets
 from _runs import cli_wall, profile_runs
 from _validation import validation_cost
@@ -176,6 +176,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.output is not None:
         args.output.write_text(report, encoding="utf-8")
         log(f"wrote {args.output}")
+        if args.output == RESULTS:
+            page = PERFORMANCE_PAGE.read_text(encoding="utf-8")
+            PERFORMANCE_PAGE.write_text(with_figures(page, report), encoding="utf-8")
+            log(f"wrote its figures into {PERFORMANCE_PAGE}")
     return 1 if failed else 0
 
 

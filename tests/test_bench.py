@@ -23,6 +23,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from _common import KEY, SEED, Unavailable  # noqa: E402
 from _plugin import package_import_us  # noqa: E402
+from _report import figures, with_figures  # noqa: E402
 from _property import raw_httpx_loop, suite_phase  # noqa: E402
 from _results import within  # noqa: E402
 from _runs import cli_run, coverage  # noqa: E402
@@ -75,6 +76,18 @@ import time:       736 |       6839 | models_conformance.plugin
 
 def test_the_packages_import_time_is_the_self_time_of_its_modules_wherever_they_nest() -> None:
     assert package_import_us(IMPORTTIME) == 226 + 3619 + 736
+
+
+def test_the_performance_page_shows_the_figures_of_the_last_results() -> None:
+    page = (ROOT / "docs" / "performance.md").read_text(encoding="utf-8")
+    results = (ROOT / "benchmarks" / "RESULTS.md").read_text(encoding="utf-8")
+    assert with_figures(page, results) == page, "run `nox -s bench`: it writes both files"
+    assert "| default `models-conformance server` run < 5 s wall |" in figures(results)
+
+
+def test_a_page_without_the_markers_is_refused_rather_than_left_stale() -> None:
+    with pytest.raises(ValueError, match="lacks the markers"):
+        with_figures("# Performance\n", (ROOT / "benchmarks" / "RESULTS.md").read_text(encoding="utf-8"))
 
 
 def test_a_noisy_difference_is_judged_only_when_its_interval_lies_on_one_side_of_the_target() -> None:
