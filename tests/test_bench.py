@@ -23,8 +23,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from _common import KEY, SEED, Unavailable  # noqa: E402
 from _plugin import package_import_us  # noqa: E402
-from _report import figures, with_figures  # noqa: E402
 from _property import raw_httpx_loop, suite_phase  # noqa: E402
+from _report import figures, with_figures  # noqa: E402
 from _results import within  # noqa: E402
 from _runs import cli_run, coverage  # noqa: E402
 
