@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .exits import EXIT_FAILED, EXIT_OK, EXIT_UNREACHABLE, EXIT_USAGE
-from .options import OPTIONS
+from .options import CLIENT_DEFAULTS, OPTIONS
 from .settings import Settings, SettingsError, resolve
 
 __all__ = ["build_parser", "main"]
@@ -43,9 +43,6 @@ _SERVER = (
 )
 _REPORTS = ("report-json", "report-html", "report-markdown", "report-junit", "baseline", "write-baseline")
 _CLIENT = ("contract", "seed", "examples", "timeout")
-# The client suite's defaults where a server's would not suit it: each generated case is a round trip
-# through the client, and a well-behaved client answers a local server at once.
-CLIENT_DEFAULTS = {"examples": 50, "timeout": 5.0}
 
 
 class _Parser(argparse.ArgumentParser):

@@ -15,7 +15,7 @@ from .contract import CONTRACTS
 from .limits import MAX_HEADER_BYTES_CEILING, Limits
 from .sizes import GIB, KIB, show_size
 
-__all__ = ["OPTIONS", "PROFILES", "Option"]
+__all__ = ["CLIENT_DEFAULTS", "OPTIONS", "PROFILES", "Option"]
 
 
 @dataclass(frozen=True)
@@ -222,3 +222,7 @@ PROFILES: dict[str, dict[str, Any]] = {
     "default": {"examples": 100, "timeout": 10.0, "max-throttle-wait": 60.0},
     "live": {"examples": 100, "timeout": 30.0, "max-throttle-wait": 120.0, "max-requests": 60, "rate": 1.0},
 }
+
+# A client run's defaults, from the CLI or the pytest client suite: each generated case is a round trip
+# through the client, and a well-behaved client answers a local server at once.
+CLIENT_DEFAULTS: dict[str, Any] = {"examples": 50, "timeout": 5.0}

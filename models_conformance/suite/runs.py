@@ -11,7 +11,7 @@ import pytest
 
 from ..exits import EXIT_UNREACHABLE, EXIT_USAGE
 from ..findings import ConformanceFailure
-from ..options import OPTIONS
+from ..options import CLIENT_DEFAULTS, OPTIONS
 from ..settings import Settings, SettingsError, resolve
 from ..verdicts import Verdicts
 
@@ -55,7 +55,7 @@ def client_verdicts(request: pytest.FixtureRequest) -> tuple[Verdicts, dict[str,
     from ..client.run import run_client
     from ..judge import judge
 
-    settings = settings_of(request.config, examples=50, timeout=5.0)
+    settings = settings_of(request.config, **CLIENT_DEFAULTS)
     client = request.getfixturevalue("conformance_client")
     driver = client if callable(getattr(client, "answer", None)) else InProcess(client)
     transcript = run_client(
