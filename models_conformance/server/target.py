@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 from urllib.parse import urlsplit
 
-from ..contract import CREDENTIAL_FORM, CredentialForm, auth_headers, encode_segment
+from ..contract import CREDENTIAL_FORM, DEFAULT_CONTRACT, CredentialForm, auth_headers, encode_segment
 from ..exchange import SUITE_USER_AGENT, Exchange, Probe, Request, Response
 from ..intermediary import TRANSIENT_STATUSES, intermediary
 from ..limits import Limits
@@ -62,7 +62,7 @@ class Target:
 
     base_url: str
     api_key: Secret
-    contract: str = "2023-06-01"
+    contract: str = DEFAULT_CONTRACT
     limits: Limits = field(default_factory=Limits)
     auth_form: CredentialForm | None = None
     max_requests: int | None = None  # the request budget of the run (live runs); None: unbounded
