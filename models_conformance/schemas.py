@@ -250,9 +250,14 @@ def known_betas() -> tuple[str, ...]:
     return tuple(load_schema("anthropic-beta.json")["$defs"]["known-betas"]["enum"])
 
 
+def required_fields(contract: str) -> tuple[str, ...]:
+    """The BetaModelInfo properties ``contract`` requires, in schema order."""
+    return tuple(load_schema(_MODEL_SCHEMAS[_checked(contract)])["required"])
+
+
 def seed_fields() -> tuple[str, ...]:
     """The BetaModelInfo properties the seed page defines (the schema's required ones), in schema order."""
-    return tuple(load_schema(_MODEL_SCHEMAS[DEFAULT_CONTRACT])["required"])
+    return required_fields(DEFAULT_CONTRACT)
 
 
 def later_fields() -> tuple[str, ...]:

@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from .. import schemas
+from .. import registry, schemas
 from ..exchange import NOT_JSON, Exchange
 from ..findings import MISSING, Finding
 
@@ -33,7 +33,7 @@ def json_path(parts: Iterable[Any]) -> str:
 
 
 def _field_requirement(field: Any, contract: str) -> str:
-    if contract == "2026-10-21" and field in _LIFECYCLE_FIELDS:
+    if field in _LIFECYCLE_FIELDS and registry.get("SRV-LIFECYCLE").applies_to(contract):
         return "SRV-LIFECYCLE"
     return _FIELD_REQUIREMENT.get(field, "SRV-200-SCHEMA")
 

@@ -15,10 +15,10 @@ from ..client.script import Hang, Reply
 from ..contract import encode_segment
 from ..exchange import NOT_JSON, Response
 from ..findings import Finding
-from ..schemas import error_envelope_errors, model_errors
+from ..schemas import error_envelope_errors, model_errors, required_fields
 from ..transcript import ClientCall
 from . import retries
-from .parsed import extra_fields, judge_model, required_fields
+from .parsed import extra_fields, judge_model
 from .scenario import call_finding
 from .segments import MODEL_PREFIX, may_refuse
 

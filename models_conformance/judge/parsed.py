@@ -12,20 +12,15 @@ from typing import Any
 from ..client.protocol import Failure, Model
 from ..findings import MISSING, Finding
 from ..rfc3339 import same_instant
-from ..schemas import load_schema
+from ..schemas import required_fields
 from ..transcript import ClientCall
 from .scenario import call_finding
 
-__all__ = ["DATE_TIME_FIELDS", "extra_fields", "judge_model", "required_fields"]
+__all__ = ["DATE_TIME_FIELDS", "extra_fields", "judge_model"]
 
 # Fields whose value is an instant: a client may expose it in another RFC 3339 shape.
 DATE_TIME_FIELDS = frozenset({"created_at", "deprecated_at", "retires_at"})
 _UNCHANGED = ("id", "display_name", "type")
-_MODEL_FILES = {"2023-06-01": "beta-model-info.json", "2026-10-21": "beta-model-info-2026-10-21.json"}
-
-
-def required_fields(contract: str) -> tuple[str, ...]:
-    return tuple(load_schema(_MODEL_FILES[contract])["required"])
 
 
 def extra_fields(body: dict[str, Any], contract: str) -> bool:
