@@ -56,6 +56,10 @@ class Run:
         return [result["message"] for result in failed]
 
 
+def _sigint_as_from_a_terminal() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def run_hostile(
     mode: str,
     tmp_path: Path,
@@ -86,7 +90,14 @@ def run_hostile(
     environment = {"PATH": "/usr/bin:/bin", "HOSTILE_DIR": str(tmp_path), **LIMITS, **(env or {})}
     started = time.monotonic()
     process = subprocess.Popen(
-        command, cwd=ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+        command,
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        # A shell's background job starts with SIGINT ignored, and a child inherits that (a CI runner
+        # may run the tests so): the command line must get Ctrl-C as a terminal would send it.
+        preexec_fn=_sigint_as_from_a_terminal if interrupt is not None else None,
     )
     output: list[bytes] = []
     stdout = process.stdout
