@@ -102,26 +102,32 @@ class Fault:
             if self.response is None:
                 await app(scope, receive, send)
                 return
-            captured: dict[str, Any] = {"body": b""}
-
-            async def capture(message: Message) -> None:
-                if message["type"] == "http.response.start":
-                    captured["status"] = message["status"]
-                    captured["headers"] = {k.decode(): v.decode() for k, v in message.get("headers", [])}
-                elif message["type"] == "http.response.body":
-                    captured["body"] += message.get("body", b"")
-
-            await app(scope, receive, capture)
-            headers = {k: v for k, v in captured["headers"].items() if k != "content-length"}
+            start, raw = await answer_of(app, scope, receive)
+            headers = {k.decode(): v.decode() for k, v in start["headers"] if k.lower() != b"content-length"}
             try:
-                parsed: Any = json.loads(captured["body"])
+                parsed: Any = json.loads(raw)
             except ValueError:
-                parsed = captured["body"]
-            status, headers, parsed = self.response(scope, captured["status"], headers, parsed)
+                parsed = raw
+            status, headers, parsed = self.response(scope, start["status"], headers, parsed)
             body = parsed if isinstance(parsed, bytes) else json.dumps(parsed).encode()
             await _send(send, status, headers, body)
 
         return broken
+
+
+async def answer_of(app: App, scope: Scope, receive: Receive) -> tuple[Message, bytes]:
+    """What ``app`` answers to ``scope``: its start message and its whole body, for a double to rewrite."""
+    start: Message = {"headers": []}
+    body = bytearray()
+
+    async def keep(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            start.update(message)
+        elif message["type"] == "http.response.body":
+            body.extend(message.get("body", b""))
+
+    await app(scope, receive, keep)
+    return start, bytes(body)
 
 
 async def _send(send: Send, status: int, headers: dict[str, str], body: bytes) -> None:

@@ -9,15 +9,11 @@ requirement (SRV-LIFECYCLE, under 2026-10-21); the rest is drift alone.
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-App = Callable[
-    [Scope, Callable[[], Awaitable[Message]], Callable[[Message], Awaitable[None]]], Awaitable[None]
-]
+from .broken_servers import App, Scope, answer_of
 
 ORG_ID = "5f0c9a52-1d7e-4b8e-9a43-1f2e3d4c5b6a"
 ADDED_HEADERS = {"x-gateway-trace": "trace-0042", "x-gateway-org": ORG_ID}
@@ -48,20 +44,9 @@ def drifting(app: App) -> App:
         if scope["type"] != "http":
             await app(scope, receive, send)
             return
-        captured: dict[str, Any] = {"body": b""}
-
-        async def capture(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                captured["start"] = message
-            else:
-                captured["body"] += message.get("body", b"")
-
-        await app(scope, receive, capture)
-        start = captured["start"]
-        try:
-            body = json.dumps(_drifted(start["status"], json.loads(captured["body"]))).encode()
-        except ValueError:
-            body = captured["body"]
+        start, body = await answer_of(app, scope, receive)
+        with contextlib.suppress(ValueError):  # a body that is not JSON is passed on as it came
+            body = json.dumps(_drifted(start["status"], json.loads(body))).encode()
         headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
         headers += [(k.encode(), v.encode()) for k, v in ADDED_HEADERS.items()]
         headers.append((b"content-length", str(len(body)).encode()))

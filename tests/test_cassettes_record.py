@@ -22,7 +22,7 @@ from models_conformance.reference.server import ReferenceServer
 from models_conformance.schemas import CONTRACTS
 
 from ._cli import run_command
-from .broken_servers import FAULTS, MISSED_BEFORE, App, Fault
+from .broken_servers import FAULTS, MISSED_BEFORE, App, Fault, answer_of
 from .edge_proxy import EdgeProxy
 
 SUITE_ARGS = ["--examples", "10", "--seed", "20261204", "--timeout", "5"]
@@ -126,19 +126,11 @@ def gzip_without_its_header(app: App) -> App:
         if scope["type"] != "http" or scope.get("raw_path") != b"/v1/models/claude-opus-4-6":
             await app(scope, receive, send)
             return
-        answer: dict[str, Any] = {"body": b""}
-
-        async def keep(message: Any) -> None:
-            if message["type"] == "http.response.start":
-                answer["start"] = message
-            else:
-                answer["body"] += message.get("body", b"")
-
-        await app(scope, receive, keep)
-        body = gzip.compress(answer["body"])
-        headers = [(k, v) for k, v in answer["start"]["headers"] if k.lower() != b"content-length"]
+        start, plain = await answer_of(app, scope, receive)
+        body = gzip.compress(plain)
+        headers = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"]
         headers.append((b"content-length", str(len(body)).encode()))
-        await send({**answer["start"], "headers": headers})
+        await send({**start, "headers": headers})
         await send({"type": "http.response.body", "body": body})
 
     return wrapped
